@@ -1,0 +1,43 @@
+import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import type { Actor } from '../common/actor.js';
+import { UserDto } from '../users/dto/user.dto.js';
+import { UsersService } from '../users/users.service.js';
+import { AuthService } from './auth.service.js';
+import { CurrentActor, Public } from './decorators.js';
+import type { AuthenticatedRequest } from './decorators.js';
+import { LoginDto, LoginResponseDto } from './dto/login.dto.js';
+
+@ApiTags('auth')
+@Controller('api/auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly users: UsersService,
+  ) {}
+
+  @Post('login')
+  @Public()
+  @UseGuards(ThrottlerGuard)
+  @HttpCode(200)
+  @ApiOkResponse({ type: LoginResponseDto })
+  @ApiUnauthorizedResponse({ description: 'Wrong e-mail address or password' })
+  @ApiTooManyRequestsResponse({ description: 'Too many login attempts; wait a minute' })
+  login(@Body() body: LoginDto, @Req() request: AuthenticatedRequest): Promise<LoginResponseDto> {
+    return this.auth.login(body, request.id === undefined ? null : String(request.id));
+  }
+
+  @Get('me')
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: UserDto })
+  me(@CurrentActor() actor: Actor): Promise<UserDto> {
+    return this.users.get(actor.userId ?? 0);
+  }
+}

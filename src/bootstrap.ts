@@ -1,0 +1,113 @@
+import { INestApplication, INestApplicationContext, Logger as NestLogger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { Redis } from 'ioredis';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module.js';
+import { systemActor } from './common/actor.js';
+import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
+import { createValidationPipe } from './common/validation.js';
+import type { AppConfig } from './config/env.schema.js';
+import type { DatabaseEngine } from './database/data-source-options.js';
+import { ensureDatabase, runMigrations, StartupError } from './database/database-setup.js';
+import { redisOptionsFromUrl } from './queue/redis-options.js';
+import { UsersService } from './users/users.service.js';
+import { WorkerModule } from './worker.module.js';
+
+async function ensureRedis(config: AppConfig): Promise<void> {
+  const redis = new Redis({
+    ...redisOptionsFromUrl(config.redisUrl),
+    lazyConnect: true,
+    connectTimeout: 3_000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (error) {
+    const url = config.redisUrl;
+    throw new StartupError(
+      `Cannot reach Redis at ${url.hostname}:${url.port || 6379} (REDIS_URL): ${(error as Error).message}.\n` +
+        '  Start it, e.g. `redis-server --daemonize yes --port 6379`,\n' +
+        '  or `docker compose -f docker/compose.yml up -d redis`, or point REDIS_URL elsewhere.',
+    );
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/**
+ * Checks Redis and the database, creates the database if missing and runs migrations under a lock
+ * (unless MIGRATIONS_RUN=false). Throws {@link StartupError} with a message that says what to do.
+ */
+export async function prepareInfrastructure(
+  config: AppConfig,
+  log: (message: string) => void = () => undefined,
+): Promise<DatabaseEngine> {
+  await ensureRedis(config);
+  const engine = await ensureDatabase(config);
+  if (config.migrationsRun) {
+    const applied = await runMigrations(config, engine);
+    if (applied.length > 0) log(`Applied migrations: ${applied.join(', ')}`);
+  }
+  return engine;
+}
+
+function setUpOpenApi(app: INestApplication, config: AppConfig): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Remiss')
+      .setDescription(
+        `Referral rounds, answers, reminders and protocol extracts for ${config.municipalityName}. ` +
+          'Authenticate with POST /api/auth/login and send the token as a bearer token.',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+}
+
+/** The HTTP application (roles `api` and `all`), initialised but not yet listening. */
+export async function createHttpApp(
+  config: AppConfig,
+  engine: DatabaseEngine,
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, engine), {
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  app.use(helmet());
+  app.disable('x-powered-by');
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.enableShutdownHooks();
+  setUpOpenApi(app, config);
+  await app.init();
+  if (config.bootstrapAdminEmail && config.bootstrapAdminPassword) {
+    const admin = await app
+      .get(UsersService)
+      .bootstrapAdmin(config.bootstrapAdminEmail, config.bootstrapAdminPassword, systemActor('bootstrap'));
+    if (admin) new NestLogger('Bootstrap').log(`Created the first admin user ${admin.email}`);
+  }
+  return app;
+}
+
+/** The queue consumers without HTTP (role `worker`). */
+export async function createWorker(
+  config: AppConfig,
+  engine: DatabaseEngine,
+): Promise<INestApplicationContext> {
+  const context = await NestFactory.createApplicationContext(WorkerModule.register(config, engine), {
+    bufferLogs: true,
+  });
+  context.useLogger(context.get(Logger));
+  context.enableShutdownHooks();
+  await context.init();
+  return context;
+}

@@ -1,0 +1,82 @@
+import { ConfigError, loadConfig, parseClockOffset } from './env.schema.js';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config.databaseUrl.href).toBe('mysql://root@127.0.0.1:3306/remiss');
+    expect(config.databaseName).toBe('remiss');
+    expect(config.redisUrl.href).toBe('redis://127.0.0.1:6379');
+    expect(config.queuePrefix).toBe('remiss');
+    expect(config.smtpUrl).toBeNull();
+    expect(config.mailFrom).toBe('Remiss <noreply@localhost>');
+    expect(config.mailDir).toBe('var/mail');
+    expect(config.publicUrl.href).toBe('http://localhost:3000/');
+    expect(config.port).toBe(3000);
+    expect(config.appRole).toBe('all');
+    expect(config.storageDir).toBe('var/storage');
+    expect(config.municipalityName).toBe('Exempel kommun');
+    expect(config.tzRegion).toBe('Europe/Stockholm');
+    expect(config.clockOffsetMs).toBe(0);
+    expect(config.migrationsRun).toBe(true);
+  });
+
+  it('names every malformed variable at once', () => {
+    const problems = problemsOf({
+      PORT: 'eighty',
+      APP_ROLE: 'web',
+      DATABASE_URL: 'postgres://x/y',
+      MIGRATIONS_RUN: 'maybe',
+    });
+    expect(problems).toEqual([
+      'DATABASE_URL must use mysql: or mariadb: (got "postgres:")',
+      'MIGRATIONS_RUN must be true or false (got "maybe")',
+      'PORT must be a whole number from 1 to 65535 (got "eighty")',
+      'APP_ROLE must be one of api, worker, all (got "web")',
+    ]);
+  });
+
+  it('requires JWT_SECRET in production and refuses CLOCK_OFFSET there', () => {
+    expect(problemsOf({ NODE_ENV: 'production', CLOCK_OFFSET: '+6d' })).toEqual([
+      'JWT_SECRET is required when NODE_ENV=production',
+      'CLOCK_OFFSET is refused when NODE_ENV=production',
+    ]);
+  });
+
+  it('requires the bootstrap admin e-mail and password together', () => {
+    expect(problemsOf({ BOOTSTRAP_ADMIN_EMAIL: 'admin@kommun.se' })).toEqual([
+      'BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD must be set together',
+    ]);
+  });
+
+  it('rejects an unknown time zone and a malformed clock offset', () => {
+    expect(problemsOf({ TZ_REGION: 'Europe/Gotham', CLOCK_OFFSET: 'tomorrow' })).toEqual([
+      'TZ_REGION is not a known time zone ("Europe/Gotham")',
+      'CLOCK_OFFSET must look like +6d, -3h, +90m or +1d2h (got "tomorrow")',
+    ]);
+  });
+});
+
+describe('parseClockOffset', () => {
+  it.each([
+    ['+6d', 6 * 86_400_000],
+    ['-3h', -3 * 3_600_000],
+    ['+90m', 90 * 60_000],
+    ['+1d2h', 86_400_000 + 7_200_000],
+  ])('parses %s', (value, expected) => {
+    expect(parseClockOffset(value)).toBe(expected);
+  });
+
+  it.each(['6d', '+6w', '+', '+d'])('rejects %s', (value) => {
+    expect(parseClockOffset(value)).toBeNull();
+  });
+});

@@ -1,0 +1,210 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { parse as parseDotenv } from 'dotenv';
+
+export const APP_ROLES = ['api', 'worker', 'all'] as const;
+export type AppRole = (typeof APP_ROLES)[number];
+
+const NODE_ENVS = ['development', 'test', 'production'] as const;
+type NodeEnv = (typeof NODE_ENVS)[number];
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The validated configuration; the only place `process.env` is read is {@link loadConfig}. */
+export interface AppConfig {
+  nodeEnv: NodeEnv;
+  databaseUrl: URL;
+  databaseName: string;
+  migrationsRun: boolean;
+  redisUrl: URL;
+  queuePrefix: string;
+  smtpUrl: URL | null;
+  mailFrom: string;
+  mailDir: string;
+  publicUrl: URL;
+  port: number;
+  appRole: AppRole;
+  storageDir: string;
+  jwtSecret: string;
+  jwtTtlSeconds: number;
+  bootstrapAdminEmail: string | null;
+  bootstrapAdminPassword: string | null;
+  municipalityName: string;
+  tzRegion: string;
+  clockOffsetMs: number;
+  logLevel: LogLevel;
+  loginRateLimit: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const OFFSET_UNITS_MS = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1_000 } as const;
+
+/** Parses `+6d`, `-3h`, `+90m`, `+30s` (or a sum such as `+1d2h`) into milliseconds. */
+export function parseClockOffset(value: string): number | null {
+  const match = /^([+-])((?:\d+[dhms])+)$/.exec(value.trim());
+  if (!match) return null;
+  let total = 0;
+  for (const [, amount, unit] of match[2].matchAll(/(\d+)([dhms])/g)) {
+    total += Number(amount) * OFFSET_UNITS_MS[unit as keyof typeof OFFSET_UNITS_MS];
+  }
+  return match[1] === '-' ? -total : total;
+}
+
+function isValidTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Reads `.env` (if present) under the real environment, which wins. */
+export function readEnvironment(cwd = process.cwd()): Env {
+  const file = `${cwd}/.env`;
+  const fromFile = existsSync(file) ? parseDotenv(readFileSync(file)) : {};
+  return { ...fromFile, ...process.env };
+}
+
+/**
+ * Validates the environment and returns the typed configuration. Every problem is collected so a
+ * single start-up names all of them.
+ */
+export function loadConfig(env: Env = readEnvironment()): AppConfig {
+  const problems: string[] = [];
+  const read = (name: string, fallback: string): string => {
+    const value = env[name];
+    return value === undefined || value.trim() === '' ? fallback : value.trim();
+  };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const value = read(name, fallback);
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    problems.push(`${name} must be one of ${allowed.join(', ')} (got "${value}")`);
+    return fallback;
+  };
+  const url = (name: string, fallback: string, protocols: string[]): URL => {
+    const value = read(name, fallback);
+    try {
+      const parsed = new URL(value);
+      if (!protocols.includes(parsed.protocol)) {
+        problems.push(`${name} must use ${protocols.join(' or ')} (got "${parsed.protocol}")`);
+      }
+      return parsed;
+    } catch {
+      problems.push(`${name} is not a valid URL`);
+      return new URL(fallback || 'http://invalid');
+    }
+  };
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const value = read(name, String(fallback));
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${value}")`);
+      return fallback;
+    }
+    return Number(value);
+  };
+  const boolean = (name: string, fallback: boolean): boolean => {
+    const value = read(name, String(fallback)).toLowerCase();
+    if (['true', '1', 'yes'].includes(value)) return true;
+    if (['false', '0', 'no'].includes(value)) return false;
+    problems.push(`${name} must be true or false (got "${value}")`);
+    return fallback;
+  };
+  const optional = (name: string): string | null => {
+    const value = read(name, '');
+    return value === '' ? null : value;
+  };
+
+  const nodeEnv = oneOf('NODE_ENV', NODE_ENVS, 'development');
+  const databaseUrl = url('DATABASE_URL', 'mysql://root@127.0.0.1:3306/remiss', [
+    'mysql:',
+    'mariadb:',
+  ]);
+  const databaseName = decodeURIComponent(databaseUrl.pathname.replace(/^\//, ''));
+  if (!/^[A-Za-z0-9_]{1,64}$/.test(databaseName)) {
+    problems.push('DATABASE_URL must name a database (letters, digits, _) in its path');
+  }
+  const redisUrl = url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']);
+  const queuePrefix = read('QUEUE_PREFIX', 'remiss');
+  if (!/^[A-Za-z0-9_{}:-]{1,64}$/.test(queuePrefix)) {
+    problems.push('QUEUE_PREFIX may only hold letters, digits and _ - : { }');
+  }
+  const smtpValue = optional('SMTP_URL');
+  const smtpUrl = smtpValue === null ? null : url('SMTP_URL', smtpValue, ['smtp:', 'smtps:']);
+  const mailFrom = read('MAIL_FROM', 'Remiss <noreply@localhost>');
+  if (!/^(?:[^<>]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/.test(mailFrom)) {
+    problems.push(`MAIL_FROM must be an address such as "Remiss <noreply@kommun.se>"`);
+  }
+
+  let jwtSecret = optional('JWT_SECRET');
+  if (jwtSecret === null) {
+    if (nodeEnv === 'production') problems.push('JWT_SECRET is required when NODE_ENV=production');
+    // Outside production a per-process secret is fine: tokens simply end with the process.
+    jwtSecret = randomBytes(32).toString('base64url');
+  } else if (jwtSecret.length < 32) {
+    problems.push('JWT_SECRET must be at least 32 characters');
+  }
+
+  const bootstrapAdminEmail = optional('BOOTSTRAP_ADMIN_EMAIL');
+  const bootstrapAdminPassword = optional('BOOTSTRAP_ADMIN_PASSWORD');
+  if ((bootstrapAdminEmail === null) !== (bootstrapAdminPassword === null)) {
+    problems.push('BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD must be set together');
+  }
+  if (bootstrapAdminEmail !== null && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(bootstrapAdminEmail)) {
+    problems.push('BOOTSTRAP_ADMIN_EMAIL is not an e-mail address');
+  }
+  if (bootstrapAdminPassword !== null && bootstrapAdminPassword.length < 12) {
+    problems.push('BOOTSTRAP_ADMIN_PASSWORD must be at least 12 characters');
+  }
+
+  const tzRegion = read('TZ_REGION', 'Europe/Stockholm');
+  if (!isValidTimeZone(tzRegion)) problems.push(`TZ_REGION is not a known time zone ("${tzRegion}")`);
+
+  let clockOffsetMs = 0;
+  const clockOffset = optional('CLOCK_OFFSET');
+  if (clockOffset !== null) {
+    const parsed = parseClockOffset(clockOffset);
+    if (parsed === null) {
+      problems.push(`CLOCK_OFFSET must look like +6d, -3h, +90m or +1d2h (got "${clockOffset}")`);
+    } else if (nodeEnv === 'production') {
+      problems.push('CLOCK_OFFSET is refused when NODE_ENV=production');
+    } else {
+      clockOffsetMs = parsed;
+    }
+  }
+
+  const config: AppConfig = {
+    nodeEnv,
+    databaseUrl,
+    databaseName,
+    migrationsRun: boolean('MIGRATIONS_RUN', true),
+    redisUrl,
+    queuePrefix,
+    smtpUrl,
+    mailFrom,
+    mailDir: read('MAIL_DIR', 'var/mail'),
+    publicUrl: url('PUBLIC_URL', 'http://localhost:3000', ['http:', 'https:']),
+    port: integer('PORT', 3000, 1, 65535),
+    appRole: oneOf('APP_ROLE', APP_ROLES, 'all'),
+    storageDir: read('STORAGE_DIR', 'var/storage'),
+    jwtSecret,
+    jwtTtlSeconds: integer('JWT_TTL_SECONDS', 28_800, 60, 604_800),
+    bootstrapAdminEmail: bootstrapAdminEmail?.toLowerCase() ?? null,
+    bootstrapAdminPassword,
+    municipalityName: read('MUNICIPALITY_NAME', 'Exempel kommun'),
+    tzRegion,
+    clockOffsetMs,
+    logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    loginRateLimit: integer('LOGIN_RATE_LIMIT', 10, 1, 10_000),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}

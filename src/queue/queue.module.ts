@@ -1,0 +1,53 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/env.schema.js';
+import { redisOptionsFromUrl } from './redis-options.js';
+
+/** A shared ioredis client for short commands from the request path (health, rate limits). */
+export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
+
+/**
+ * The Redis connection for BullMQ (queue names prefixed by QUEUE_PREFIX) and for short commands.
+ * Domain modules register their queues with `BullModule.registerQueue`; processors are provided
+ * only by WorkerModule, so an `api` process never consumes jobs.
+ */
+@Global()
+@Module({
+  imports: [
+    BullModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        prefix: config.queuePrefix,
+        // Workers wait out a Redis outage instead of giving up (BullMQ requires null here).
+        connection: { url: config.redisUrl.href, maxRetriesPerRequest: null },
+      }),
+    }),
+  ],
+  providers: [
+    {
+      provide: REDIS_CLIENT,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) =>
+        new Redis({
+          ...redisOptionsFromUrl(config.redisUrl),
+          // Fail fast while Redis is down, so callers answer 503 instead of hanging.
+          enableOfflineQueue: false,
+          maxRetriesPerRequest: 1,
+          connectTimeout: 2_000,
+        }),
+    },
+  ],
+  exports: [REDIS_CLIENT, BullModule],
+})
+export class QueueModule implements OnApplicationShutdown {
+  constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {
+    // Without a listener ioredis prints every failed reconnect as an unhandled error.
+    this.redis.on('error', () => undefined);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}

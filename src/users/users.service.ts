@@ -1,0 +1,246 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import * as argon2 from 'argon2';
+import { randomBytes } from 'node:crypto';
+import { Brackets, DataSource, EntityManager } from 'typeorm';
+import type { Actor } from '../common/actor.js';
+import { Clock } from '../common/clock.js';
+import { DomainError } from '../common/domain-error.js';
+import { decodeCursor, encodeCursor, Page } from '../common/pagination.js';
+import { isDuplicateKey } from '../database/errors.js';
+import { AuditService } from '../audit/audit.service.js';
+import { Organisation } from '../organisations/organisation.entity.js';
+import { OrganisationsService } from '../organisations/organisations.service.js';
+import { CreateUserDto, UpdateUserDto, UserDto, UserQueryDto } from './dto/user.dto.js';
+import type { Role } from './role.js';
+import { User } from './user.entity.js';
+
+// OWASP's argon2id baseline: 19 MiB, 2 iterations, 1 lane.
+const HASH_OPTIONS = {
+  type: argon2.argon2id,
+  memoryCost: 19_456,
+  timeCost: 2,
+  parallelism: 1,
+} as const;
+
+@Injectable()
+export class UsersService implements OnModuleInit {
+  // Verified against when the e-mail is unknown, so that both cases take the same time.
+  private dummyHash = '';
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly organisations: OrganisationsService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.dummyHash = await argon2.hash(randomBytes(16).toString('hex'), HASH_OPTIONS);
+  }
+
+  async create(input: CreateUserDto, actor: Actor): Promise<UserDto> {
+    return this.dataSource.transaction(async (manager) => {
+      const organisations = await this.organisations.requireAll(manager, input.organisationIds);
+      const now = this.clock.now();
+      const user = manager.create(User, {
+        name: input.name.trim(),
+        email: input.email.toLowerCase(),
+        passwordHash: await argon2.hash(input.password, HASH_OPTIONS),
+        roles: input.roles,
+        active: true,
+        organisations,
+        createdAt: now,
+        updatedAt: now,
+        lastLoginAt: null,
+      });
+      try {
+        await manager.save(user);
+      } catch (error) {
+        throw this.translate(error);
+      }
+      const dto = UserDto.from(user);
+      await this.audit.record(manager, actor, {
+        action: 'user.created',
+        entity: 'user',
+        entityId: user.id,
+        after: dto,
+      });
+      return dto;
+    });
+  }
+
+  async update(id: number, input: UpdateUserDto, actor: Actor): Promise<UserDto> {
+    return this.dataSource.transaction(async (manager) => {
+      const user = await this.lockedUser(manager, id);
+      const before = UserDto.from(user);
+      if (input.name !== undefined) user.name = input.name.trim();
+      if (input.roles !== undefined) user.roles = input.roles;
+      if (input.active !== undefined) user.active = input.active;
+      if (input.organisationIds !== undefined) {
+        user.organisations = await this.organisations.requireAll(manager, input.organisationIds);
+      }
+      if (input.password !== undefined) {
+        user.passwordHash = await argon2.hash(input.password, HASH_OPTIONS);
+      }
+      user.updatedAt = this.clock.now();
+      await manager.save(user);
+      const after = UserDto.from(user);
+      await this.audit.record(manager, actor, {
+        action: input.password === undefined ? 'user.updated' : 'user.password_changed',
+        entity: 'user',
+        entityId: user.id,
+        before,
+        after,
+      });
+      return after;
+    });
+  }
+
+  async get(id: number): Promise<UserDto> {
+    const user = await this.dataSource.manager.findOne(User, {
+      where: { id },
+      relations: { organisations: true },
+    });
+    if (!user) throw DomainError.notFound('User', id);
+    return UserDto.from(user);
+  }
+
+  /** Sorted by name the Swedish way, with a keyset cursor. */
+  async list(query: UserQueryDto): Promise<Page<UserDto>> {
+    const limit = query.limit ?? 50;
+    const page = this.dataSource.manager
+      .createQueryBuilder(User, 'user')
+      .select('user.id', 'id')
+      .addSelect('user.name', 'name')
+      .orderBy('user.name', 'ASC')
+      .addOrderBy('user.id', 'ASC')
+      .limit(limit + 1);
+    if (query.role !== undefined) page.andWhere('FIND_IN_SET(:role, user.roles) > 0', { role: query.role });
+    if (query.organisationId !== undefined) {
+      page.andWhere(
+        'EXISTS (SELECT 1 FROM user_organisation uo WHERE uo.user_id = user.id AND uo.organisation_id = :organisationId)',
+        { organisationId: query.organisationId },
+      );
+    }
+    if (query.cursor !== undefined) {
+      const [name, id] = decodeCursor(query.cursor, ['string', 'number']);
+      page.andWhere(
+        new Brackets((where) =>
+          where.where('user.name > :name', { name }).orWhere('(user.name = :name AND user.id > :id)', { id }),
+        ),
+      );
+    }
+    const keys = await page.getRawMany<{ id: number; name: string }>();
+    const ids = keys.slice(0, limit).map((key) => key.id);
+    const users = ids.length
+      ? await this.dataSource.manager.find(User, {
+          where: ids.map((id) => ({ id })),
+          relations: { organisations: true },
+        })
+      : [];
+    const byId = new Map(users.map((user) => [user.id, user]));
+    const last = keys[limit - 1];
+    return {
+      items: ids.map((id) => UserDto.from(byId.get(id)!)),
+      nextCursor: keys.length > limit ? encodeCursor([last.name, last.id]) : null,
+    };
+  }
+
+  /** The user behind a token, or null when the account no longer exists or is inactive. */
+  async findActiveForAuth(id: number): Promise<User | null> {
+    if (!Number.isSafeInteger(id) || id < 1) return null;
+    return this.dataSource.manager.findOne(User, {
+      where: { id, active: true },
+      relations: { organisations: true },
+    });
+  }
+
+  /** The user when the e-mail and password match an active account, else null. */
+  async verifyCredentials(email: string, password: string, requestId: string | null): Promise<UserDto | null> {
+    const user = await this.dataSource.manager
+      .createQueryBuilder(User, 'user')
+      .addSelect('user.passwordHash')
+      .leftJoinAndSelect('user.organisations', 'organisation')
+      .where('user.email = :email', { email: email.toLowerCase() })
+      .getOne();
+    const matches = await argon2.verify(user?.passwordHash ?? this.dummyHash, password);
+    if (!user || !matches || !user.active) return null;
+    const now = this.clock.now();
+    await this.dataSource.transaction(async (manager) => {
+      await manager.update(User, { id: user.id }, { lastLoginAt: now });
+      await this.audit.record(manager, { ...actorOf(user), requestId }, {
+        action: 'user.logged_in',
+        entity: 'user',
+        entityId: user.id,
+      });
+    });
+    user.lastLoginAt = now;
+    return UserDto.from(user);
+  }
+
+  /** Creates the first admin from the environment when the user table is empty. */
+  async bootstrapAdmin(email: string, password: string, actor: Actor): Promise<UserDto | null> {
+    return this.dataSource.transaction(async (manager) => {
+      // Serialise concurrent start-ups: only the first one to see an empty table creates the admin.
+      await manager.query('SELECT GET_LOCK(?, 30)', ['remiss_bootstrap_admin']);
+      try {
+        if ((await manager.count(User)) > 0) return null;
+        const now = this.clock.now();
+        const user = await manager.save(
+          manager.create(User, {
+            name: 'Systemförvaltare',
+            email: email.toLowerCase(),
+            passwordHash: await argon2.hash(password, HASH_OPTIONS),
+            roles: ['admin'] as Role[],
+            active: true,
+            organisations: [],
+            createdAt: now,
+            updatedAt: now,
+            lastLoginAt: null,
+          }),
+        );
+        const dto = UserDto.from(user);
+        await this.audit.record(manager, actor, {
+          action: 'user.created',
+          entity: 'user',
+          entityId: user.id,
+          after: dto,
+        });
+        return dto;
+      } finally {
+        await manager.query('SELECT RELEASE_LOCK(?)', ['remiss_bootstrap_admin']);
+      }
+    });
+  }
+
+  private async lockedUser(manager: EntityManager, id: number): Promise<User> {
+    const locked = await manager.findOne(User, { where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!locked) throw DomainError.notFound('User', id);
+    locked.organisations = await manager
+      .createQueryBuilder(Organisation, 'organisation')
+      .innerJoin('user_organisation', 'uo', 'uo.organisation_id = organisation.id')
+      .where('uo.user_id = :id', { id })
+      .getMany();
+    return locked;
+  }
+
+  private translate(error: unknown): unknown {
+    if (isDuplicateKey(error, 'uq_user_email')) {
+      return DomainError.conflict('email_taken', 'A user with this e-mail address already exists', [
+        { field: 'email', messages: ['email is already in use'] },
+      ]);
+    }
+    return error;
+  }
+}
+
+function actorOf(user: User): Actor {
+  return {
+    userId: user.id,
+    label: user.email,
+    roles: user.roles,
+    organisationIds: user.organisations.map((organisation) => organisation.id),
+    requestId: null,
+  };
+}

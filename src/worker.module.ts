@@ -1,0 +1,21 @@
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { coreImports } from './app.module.js';
+import type { AppConfig } from './config/env.schema.js';
+import type { DatabaseEngine } from './database/data-source-options.js';
+
+/**
+ * The modules that consume queues. They are imported by WorkerModule (`worker` role) and by
+ * AppModule in the `all` role, never in the `api` role, so an API process never takes jobs.
+ */
+export const PROCESSOR_MODULES: Type[] = [];
+
+/** The queue consumers without HTTP (`worker` role). */
+@Module({})
+export class WorkerModule {
+  static register(config: AppConfig, engine: DatabaseEngine): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [...coreImports(config, engine), ...PROCESSOR_MODULES],
+    };
+  }
+}
