@@ -1,4 +1,5 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../auth/decorators.js';
@@ -18,10 +19,17 @@ export class HealthController {
   @HealthCheck()
   @ApiOkResponse({ description: 'Database and Redis are reachable' })
   @ApiServiceUnavailableResponse({ description: 'The body names the dependency that is down' })
-  check(): Promise<HealthCheckResult> {
-    return this.health.check([
-      () => this.database.pingCheck('database', { timeout: 1_500 }),
-      () => this.redis.isHealthy('redis'),
-    ]);
+  async check(@Res({ passthrough: true }) response: Response): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check([
+        () => this.database.pingCheck('database', { timeout: 1_500 }),
+        () => this.redis.isHealthy('redis'),
+      ]);
+    } catch (error) {
+      // Monitoring reads the same body whether healthy or not; only the status code changes.
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      response.status(503);
+      return error.getResponse() as HealthCheckResult;
+    }
   }
 }

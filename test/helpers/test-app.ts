@@ -18,7 +18,8 @@ export interface TestApp {
   config: AppConfig;
   http: () => ReturnType<typeof request>;
   sql: <T = Record<string, unknown>>(query: string, params?: unknown[]) => Promise<T[]>;
-  close: () => Promise<void>;
+  /** Stops the app; unless `keepData`, drops its database and Redis keys as well. */
+  close: (options?: { keepData?: boolean }) => Promise<void>;
 }
 
 export function uniqueName(prefix: string): string {
@@ -80,8 +81,10 @@ export async function clearRedisPrefix(redisUrl: URL, prefix: string): Promise<v
  * Starts the whole HTTP app against a database of its own (created, migrated, dropped on close)
  * and a queue prefix of its own.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const config = testConfig(env);
+export async function startTestApp(
+  env: Record<string, string> = {},
+  config: AppConfig = testConfig(env),
+): Promise<TestApp> {
   const engine = await prepareInfrastructure(config);
   const app = await createHttpApp(config, engine);
   const connection = await createConnection({
@@ -96,9 +99,10 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       const [rows] = await connection.query(query, params);
       return rows as T[];
     },
-    close: async () => {
+    close: async ({ keepData = false } = {}) => {
       await connection.end();
       await app.close();
+      if (keepData) return;
       await dropDatabase(config.databaseName);
       await clearRedisPrefix(config.redisUrl, config.queuePrefix);
     },

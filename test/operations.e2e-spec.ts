@@ -1,0 +1,200 @@
+import { spawn } from 'node:child_process';
+import { createConnection } from 'mysql2/promise';
+import { prepareInfrastructure } from '../src/bootstrap.js';
+import { ensureDatabase, runMigrations, StartupError } from '../src/database/database-setup.js';
+import { adminAuth, createOrganisation } from './helpers/factories.js';
+import { OwnRedis } from './helpers/redis-server.js';
+import {
+  dropDatabase,
+  startTestApp,
+  testConfig,
+  TestApp,
+  testDatabaseUrl,
+  uniqueName,
+  TEST_REDIS_URL,
+} from './helpers/test-app.js';
+
+async function poll<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function runMain(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('exit', (code) => resolve({ code, stderr }));
+  });
+}
+
+describe('operations', () => {
+  describe('with a running app', () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await startTestApp();
+    });
+    afterAll(async () => {
+      await t.close();
+    });
+
+    it('reports database and Redis in /health without authentication', async () => {
+      const response = await t.http().get('/health');
+      expect(response.status).toBe(200);
+      expect(response.body.status).toBe('ok');
+      expect(response.body.details.database.status).toBe('up');
+      expect(response.body.details.redis.status).toBe('up');
+    });
+
+    it('serves an OpenAPI document that covers every route, secured unless public', async () => {
+      const response = await t.http().get('/api/docs-json');
+      expect(response.status).toBe(200);
+      const paths = response.body.paths as Record<string, Record<string, { security?: unknown[] }>>;
+      expect(Object.keys(paths).sort()).toEqual([
+        '/api/audit',
+        '/api/auth/login',
+        '/api/auth/me',
+        '/api/organisations',
+        '/api/organisations/{id}',
+        '/api/users',
+        '/api/users/{id}',
+        '/health',
+      ]);
+      const unsecured = Object.entries(paths).flatMap(([path, operations]) =>
+        Object.entries(operations)
+          .filter(([, operation]) => !operation.security?.length)
+          .map(([method]) => `${method.toUpperCase()} ${path}`),
+      );
+      expect(unsecured.sort()).toEqual(['GET /health', 'POST /api/auth/login']);
+      expect(Object.keys(response.body.components.schemas)).toEqual(
+        expect.arrayContaining(['CreateOrganisationDto', 'OrganisationDto', 'CreateUserDto', 'LoginDto']),
+      );
+      const html = await t.http().get('/api/docs/');
+      expect(html.status).toBe(200);
+      expect(html.text).toContain('swagger-ui');
+    });
+
+    it('answers unknown routes in the common error shape with a request id', async () => {
+      const response = await t.http().get('/api/nothing-here').set('X-Request-Id', 'trace-42');
+      expect(response.status).toBe(404);
+      expect(response.body).toEqual({
+        statusCode: 404,
+        error: 'Not Found',
+        code: 'not_found',
+        message: 'Cannot GET /api/nothing-here',
+        requestId: 'trace-42',
+      });
+      expect(response.headers['x-request-id']).toBe('trace-42');
+    });
+
+    it('sends security headers', async () => {
+      const response = await t.http().get('/health');
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expect(response.headers['x-powered-by']).toBeUndefined();
+      expect(response.headers['content-security-policy']).toContain("default-src 'self'");
+    });
+  });
+
+  it('keeps data across a restart on the same database', async () => {
+    const first = await startTestApp();
+    await createOrganisation(first, await adminAuth(first), {
+      name: 'Socialnämnden',
+      kind: 'committee',
+      seriesCode: 'SN',
+    });
+    await first.close({ keepData: true });
+
+    // Same database and settings: migrations find nothing to do and the data is still there.
+    const second = await startTestApp({}, first.config);
+    try {
+      const list = await second
+        .http()
+        .get('/api/organisations')
+        .set('Authorization', await adminAuth(second));
+      expect(list.body.items.map((o: { name: string }) => o.name)).toEqual(['Socialnämnden']);
+      const users = await second.sql<{ n: number }>('SELECT COUNT(*) AS n FROM user');
+      expect(Number(users[0].n)).toBe(1);
+      const migrations = await second.sql<{ n: number }>('SELECT COUNT(*) AS n FROM migrations');
+      expect(Number(migrations[0].n)).toBe(1);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('migrates once when several processes start together', async () => {
+    const config = testConfig();
+    try {
+      const engine = await ensureDatabase(config);
+      const results = await Promise.all([1, 2, 3].map(() => runMigrations(config, engine)));
+      expect(results.map((applied) => applied.length).sort()).toEqual([0, 0, 1]);
+      const connection = await createConnection({ uri: config.databaseUrl.href });
+      const [rows] = await connection.query(
+        "SELECT DEFAULT_CHARACTER_SET_NAME AS charset, DEFAULT_COLLATION_NAME AS collation FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?",
+        [config.databaseName],
+      );
+      await connection.end();
+      expect(rows).toEqual([{ charset: 'utf8mb4', collation: 'utf8mb4_swedish_ci' }]);
+    } finally {
+      await dropDatabase(config.databaseName);
+    }
+  });
+
+  it('names an unreachable database and how to start it', async () => {
+    const config = testConfig({ DATABASE_URL: 'mysql://root@127.0.0.1:1/remiss_unreachable' });
+    await expect(prepareInfrastructure(config)).rejects.toThrow(StartupError);
+    await expect(prepareInfrastructure(config)).rejects.toThrow(
+      /Cannot reach MariaDB\/MySQL at 127\.0\.0\.1:1 \(DATABASE_URL\): ECONNREFUSED/,
+    );
+  });
+
+  it('exits non-zero with a plain message when Redis is down or a setting is malformed', async () => {
+    const redisDown = await runMain({
+      REDIS_URL: 'redis://127.0.0.1:1',
+      DATABASE_URL: testDatabaseUrl(uniqueName('remiss_unused')),
+    });
+    expect(redisDown.code).toBe(1);
+    expect(redisDown.stderr).toContain('Remiss cannot start.');
+    expect(redisDown.stderr).toContain('Cannot reach Redis at 127.0.0.1:1 (REDIS_URL)');
+    expect(redisDown.stderr).not.toMatch(/\n\s+at /);
+
+    const malformed = await runMain({ PORT: 'eighty', NODE_ENV: 'production', REDIS_URL: TEST_REDIS_URL });
+    expect(malformed.code).toBe(1);
+    expect(malformed.stderr).toContain('PORT must be a whole number from 1 to 65535 (got "eighty")');
+    expect(malformed.stderr).toContain('JWT_SECRET is required when NODE_ENV=production');
+  });
+
+  it('answers 503 from /health while Redis is down and recovers when it is back', async () => {
+    const redis = await OwnRedis.start();
+    const t = await startTestApp({ REDIS_URL: redis.url });
+    try {
+      expect((await t.http().get('/health')).status).toBe(200);
+      await redis.stop();
+      const down = await poll(
+        () => t.http().get('/health'),
+        (response) => response.status === 503,
+      );
+      expect(down.status).toBe(503);
+      expect(down.body.status).toBe('error');
+      expect(down.body.details.redis.status).toBe('down');
+      expect(down.body.details.database.status).toBe('up');
+
+      await redis.start();
+      const up = await poll(
+        () => t.http().get('/health'),
+        (response) => response.status === 200,
+        20_000,
+      );
+      expect(up.status).toBe(200);
+    } finally {
+      await t.close();
+      await redis.stop();
+    }
+  });
+});
