@@ -49,10 +49,12 @@ export class CreateDirectoryUsersAudit1795334400000 implements MigrationInterfac
         user_id INT UNSIGNED NOT NULL,
         organisation_id INT UNSIGNED NOT NULL,
         PRIMARY KEY (user_id, organisation_id),
-        KEY ix_user_organisation_organisation (organisation_id),
-        CONSTRAINT fk_user_organisation_user FOREIGN KEY (user_id) REFERENCES user (id),
-        CONSTRAINT fk_user_organisation_organisation
-          FOREIGN KEY (organisation_id) REFERENCES organisation (id)
+        KEY IDX_81c4608739c8cf71fa1f96e11a (user_id),
+        KEY IDX_d9628e009b6d71bf677c04f849 (organisation_id),
+        CONSTRAINT fk_user_organisation_user FOREIGN KEY (user_id) REFERENCES user (id)
+          ON DELETE CASCADE ON UPDATE CASCADE,
+        CONSTRAINT fk_user_organisation_organisation FOREIGN KEY (organisation_id)
+          REFERENCES organisation (id) ON DELETE CASCADE ON UPDATE CASCADE
       ) ${TABLE}`);
 
     await queryRunner.query(`

@@ -2,7 +2,6 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
-import { Clock } from './common/clock.js';
 import { ClockModule } from './common/clock.module.js';
 import { LoggerModule } from './common/logger.module.js';
 import { ConfigModule } from './config/config.module.js';
@@ -46,4 +45,3 @@ export class AppModule {
     };
   }
 }
-

@@ -92,7 +92,11 @@ export async function createHttpApp(
   if (config.bootstrapAdminEmail && config.bootstrapAdminPassword) {
     const admin = await app
       .get(UsersService)
-      .bootstrapAdmin(config.bootstrapAdminEmail, config.bootstrapAdminPassword, systemActor('bootstrap'));
+      .bootstrapAdmin(
+        config.bootstrapAdminEmail,
+        config.bootstrapAdminPassword,
+        systemActor('bootstrap'),
+      );
     if (admin) new NestLogger('Bootstrap').log(`Created the first admin user ${admin.email}`);
   }
   return app;
@@ -103,9 +107,12 @@ export async function createWorker(
   config: AppConfig,
   engine: DatabaseEngine,
 ): Promise<INestApplicationContext> {
-  const context = await NestFactory.createApplicationContext(WorkerModule.register(config, engine), {
-    bufferLogs: true,
-  });
+  const context = await NestFactory.createApplicationContext(
+    WorkerModule.register(config, engine),
+    {
+      bufferLogs: true,
+    },
+  );
   context.useLogger(context.get(Logger));
   context.enableShutdownHooks();
   await context.init();

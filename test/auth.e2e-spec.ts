@@ -22,22 +22,30 @@ describe('authentication and users', () => {
     expect(response.body.tokenType).toBe('Bearer');
     expect(response.body.expiresIn).toBe(28_800);
     expect(response.body.accessToken.split('.')).toHaveLength(3);
-    expect(response.body.user).toMatchObject({ email: ADMIN.email, roles: ['admin'], active: true });
+    expect(response.body.user).toMatchObject({
+      email: ADMIN.email,
+      roles: ['admin'],
+      active: true,
+    });
     expect(response.body.user.passwordHash).toBeUndefined();
     const admins = await t.sql<{ n: number }>('SELECT COUNT(*) AS n FROM user');
     expect(Number(admins[0].n)).toBe(1);
   });
 
   it('stores passwords as argon2id hashes only', async () => {
-    const rows = await t.sql<{ password_hash: string }>('SELECT password_hash FROM user WHERE email = ?', [
-      ADMIN.email,
-    ]);
+    const rows = await t.sql<{ password_hash: string }>(
+      'SELECT password_hash FROM user WHERE email = ?',
+      [ADMIN.email],
+    );
     expect(rows[0].password_hash).toMatch(/^\$argon2id\$/);
     expect(rows[0].password_hash).not.toContain(ADMIN.password);
   });
 
   it('answers a wrong password and an unknown user with the same 401', async () => {
-    const wrong = await t.http().post('/api/auth/login').send({ email: ADMIN.email, password: 'nope' });
+    const wrong = await t
+      .http()
+      .post('/api/auth/login')
+      .send({ email: ADMIN.email, password: 'nope' });
     const unknown = await t
       .http()
       .post('/api/auth/login')
@@ -52,7 +60,11 @@ describe('authentication and users', () => {
   it('refuses requests without a token, with a forged token and with the wrong role', async () => {
     const none = await t.http().get('/api/users');
     expect(none.status).toBe(401);
-    expect(none.body).toMatchObject({ statusCode: 401, error: 'Unauthorized', code: 'unauthorized' });
+    expect(none.body).toMatchObject({
+      statusCode: 401,
+      error: 'Unauthorized',
+      code: 'unauthorized',
+    });
 
     const forged = await t.http().get('/api/users').set('Authorization', 'Bearer abc.def.ghi');
     expect(forged.status).toBe(401);
@@ -92,7 +104,10 @@ describe('authentication and users', () => {
       lastLoginAt: null,
     });
 
-    const fetched = await t.http().get(`/api/users/${response.body.id}`).set('Authorization', admin);
+    const fetched = await t
+      .http()
+      .get(`/api/users/${response.body.id}`)
+      .set('Authorization', admin);
     expect(fetched.body.email).toBe('sara.svensson@test.exempel.se');
 
     const list = await t.http().get('/api/users?role=respondent').set('Authorization', admin);
@@ -108,7 +123,13 @@ describe('authentication and users', () => {
       .http()
       .post('/api/users')
       .set('Authorization', admin)
-      .send({ name: 'Dubblett', email: ADMIN.email, password: 'another long password', roles: ['reader'], organisationIds: [] });
+      .send({
+        name: 'Dubblett',
+        email: ADMIN.email,
+        password: 'another long password',
+        roles: ['reader'],
+        organisationIds: [],
+      });
     expect(response.status).toBe(409);
     expect(response.body.code).toBe('email_taken');
     const after = await t.sql<{ n: number }>('SELECT COUNT(*) AS n FROM user');
@@ -121,7 +142,14 @@ describe('authentication and users', () => {
       .http()
       .post('/api/users')
       .set('Authorization', admin)
-      .send({ name: '', email: 'not-an-email', password: 'short', roles: ['boss'], organisationIds: [999], extra: 1 });
+      .send({
+        name: '',
+        email: 'not-an-email',
+        password: 'short',
+        roles: ['boss'],
+        organisationIds: [999],
+        extra: 1,
+      });
     expect(response.status).toBe(400);
     expect(response.body.code).toBe('validation_failed');
     expect(response.body.details.map((detail: { field: string }) => detail.field).sort()).toEqual([
@@ -138,7 +166,13 @@ describe('authentication and users', () => {
       .http()
       .post('/api/users')
       .set('Authorization', admin)
-      .send({ name: 'X', email: 'x@test.exempel.se', password: 'a-long-test-password', roles: ['reader'], organisationIds: [999] });
+      .send({
+        name: 'X',
+        email: 'x@test.exempel.se',
+        password: 'a-long-test-password',
+        roles: ['reader'],
+        organisationIds: [999],
+      });
     expect(unknownOrganisation.status).toBe(400);
     expect(unknownOrganisation.body.details).toEqual([
       { field: 'organisationIds', messages: ['organisationIds has unknown ids: 999'] },
@@ -162,7 +196,10 @@ describe('authentication and users', () => {
     expect(deactivated.body.active).toBe(false);
 
     expect((await t.http().get('/api/auth/me').set('Authorization', clerk.auth)).status).toBe(401);
-    const relogin = await t.http().post('/api/auth/login').send({ email: clerk.email, password: clerk.password });
+    const relogin = await t
+      .http()
+      .post('/api/auth/login')
+      .send({ email: clerk.email, password: clerk.password });
     expect(relogin.status).toBe(401);
   });
 
@@ -184,7 +221,10 @@ describe('authentication and users', () => {
     expect(blocked.status).toBe(429);
     expect(blocked.body.code).toBe('too_many_requests');
     // Another account from the same address is not locked out by the guesser.
-    const other = await t.http().post('/api/auth/login').send({ email: ADMIN.email, password: ADMIN.password });
+    const other = await t
+      .http()
+      .post('/api/auth/login')
+      .send({ email: ADMIN.email, password: ADMIN.password });
     expect(other.status).toBe(200);
   });
 });

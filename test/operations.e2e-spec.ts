@@ -14,7 +14,11 @@ import {
   TEST_REDIS_URL,
 } from './helpers/test-app.js';
 
-async function poll<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 10_000): Promise<T> {
+async function poll<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  ms = 10_000,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await read();
@@ -74,7 +78,12 @@ describe('operations', () => {
       );
       expect(unsecured.sort()).toEqual(['GET /health', 'POST /api/auth/login']);
       expect(Object.keys(response.body.components.schemas)).toEqual(
-        expect.arrayContaining(['CreateOrganisationDto', 'OrganisationDto', 'CreateUserDto', 'LoginDto']),
+        expect.arrayContaining([
+          'CreateOrganisationDto',
+          'OrganisationDto',
+          'CreateUserDto',
+          'LoginDto',
+        ]),
       );
       const html = await t.http().get('/api/docs/');
       expect(html.status).toBe(200);
@@ -136,7 +145,7 @@ describe('operations', () => {
       expect(results.map((applied) => applied.length).sort()).toEqual([0, 0, 1]);
       const connection = await createConnection({ uri: config.databaseUrl.href });
       const [rows] = await connection.query(
-        "SELECT DEFAULT_CHARACTER_SET_NAME AS charset, DEFAULT_COLLATION_NAME AS collation FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?",
+        'SELECT DEFAULT_CHARACTER_SET_NAME AS charset, DEFAULT_COLLATION_NAME AS collation FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
         [config.databaseName],
       );
       await connection.end();
@@ -164,9 +173,15 @@ describe('operations', () => {
     expect(redisDown.stderr).toContain('Cannot reach Redis at 127.0.0.1:1 (REDIS_URL)');
     expect(redisDown.stderr).not.toMatch(/\n\s+at /);
 
-    const malformed = await runMain({ PORT: 'eighty', NODE_ENV: 'production', REDIS_URL: TEST_REDIS_URL });
+    const malformed = await runMain({
+      PORT: 'eighty',
+      NODE_ENV: 'production',
+      REDIS_URL: TEST_REDIS_URL,
+    });
     expect(malformed.code).toBe(1);
-    expect(malformed.stderr).toContain('PORT must be a whole number from 1 to 65535 (got "eighty")');
+    expect(malformed.stderr).toContain(
+      'PORT must be a whole number from 1 to 65535 (got "eighty")',
+    );
     expect(malformed.stderr).toContain('JWT_SECRET is required when NODE_ENV=production');
   });
 

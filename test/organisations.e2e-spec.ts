@@ -61,7 +61,10 @@ describe('organisation directory and audit log', () => {
     ]) {
       await createOrganisation(t, admin, { name, kind });
     }
-    const companies = await t.http().get('/api/organisations?kind=company').set('Authorization', admin);
+    const companies = await t
+      .http()
+      .get('/api/organisations?kind=company')
+      .set('Authorization', admin);
     expect(companies.status).toBe(200);
     expect(companies.body.items.map((o: { name: string }) => o.name)).toEqual([
       'Arvika Vatten AB',
@@ -112,9 +115,14 @@ describe('organisation directory and audit log', () => {
     ]);
     expect(third.body.nextCursor).toBeNull();
 
-    const forged = await t.http().get('/api/organisations?cursor=garbage').set('Authorization', admin);
+    const forged = await t
+      .http()
+      .get('/api/organisations?cursor=garbage')
+      .set('Authorization', admin);
     expect(forged.status).toBe(400);
-    expect(forged.body.details).toEqual([{ field: 'cursor', messages: ['cursor is not a valid cursor'] }]);
+    expect(forged.body.details).toEqual([
+      { field: 'cursor', messages: ['cursor is not a valid cursor'] },
+    ]);
   });
 
   it('refuses a taken series code with 409 naming the field, and writes nothing', async () => {
@@ -138,11 +146,13 @@ describe('organisation directory and audit log', () => {
 
   it('refuses unknown and malformed fields with 400 and writes nothing', async () => {
     const organisations = await count('organisation');
-    const response = await t
-      .http()
-      .post('/api/organisations')
-      .set('Authorization', admin)
-      .send({ name: 'Miljönämnden', kind: 'nämnd', seriesCode: 'mn', email: 'nope', colour: 'green' });
+    const response = await t.http().post('/api/organisations').set('Authorization', admin).send({
+      name: 'Miljönämnden',
+      kind: 'nämnd',
+      seriesCode: 'mn',
+      email: 'nope',
+      colour: 'green',
+    });
     expect(response.status).toBe(400);
     expect(response.body.details.map((d: { field: string }) => d.field).sort()).toEqual([
       'colour',
@@ -166,7 +176,11 @@ describe('organisation directory and audit log', () => {
   });
 
   it('updates with PATCH, keeps before and after in the audit log, and honours If-Match', async () => {
-    const council = await createOrganisation(t, admin, { name: 'Kommunfullmäktige', kind: 'council', seriesCode: 'KF' });
+    const council = await createOrganisation(t, admin, {
+      name: 'Kommunfullmäktige',
+      kind: 'council',
+      seriesCode: 'KF',
+    });
     const updated = await t
       .http()
       .patch(`/api/organisations/${council.id}`)
@@ -184,7 +198,10 @@ describe('organisation directory and audit log', () => {
       .send({ name: 'Fullmäktige' });
     expect(stale.status).toBe(409);
     expect(stale.body.code).toBe('version_mismatch');
-    const fetched = await t.http().get(`/api/organisations/${council.id}`).set('Authorization', admin);
+    const fetched = await t
+      .http()
+      .get(`/api/organisations/${council.id}`)
+      .set('Authorization', admin);
     expect(fetched.body.name).toBe('Kommunfullmäktige');
 
     const audit = await t
@@ -196,11 +213,18 @@ describe('organisation directory and audit log', () => {
       'organisation.created',
     ]);
     expect(audit.body.items[0].before).toMatchObject({ email: null, seriesCode: 'KF', version: 1 });
-    expect(audit.body.items[0].after).toMatchObject({ email: 'kf@exempel.se', seriesCode: null, version: 2 });
+    expect(audit.body.items[0].after).toMatchObject({
+      email: 'kf@exempel.se',
+      seriesCode: null,
+      version: 2,
+    });
   });
 
   it('keeps the hierarchy acyclic and refuses an unknown parent', async () => {
-    const board = await createOrganisation(t, admin, { name: 'Tekniska nämnden', kind: 'committee' });
+    const board = await createOrganisation(t, admin, {
+      name: 'Tekniska nämnden',
+      kind: 'committee',
+    });
     const unit = await createOrganisation(t, admin, {
       name: 'Tekniska nämndens arbetsutskott',
       kind: 'committee',
@@ -227,7 +251,9 @@ describe('organisation directory and audit log', () => {
   it('lets every role read the directory but only admins change it', async () => {
     const reader = await createUser(t, admin, ['reader']);
     const registrar = await createUser(t, admin, ['registrar']);
-    expect((await t.http().get('/api/organisations').set('Authorization', reader.auth)).status).toBe(200);
+    expect(
+      (await t.http().get('/api/organisations').set('Authorization', reader.auth)).status,
+    ).toBe(200);
     const create = await t
       .http()
       .post('/api/organisations')
@@ -235,11 +261,15 @@ describe('organisation directory and audit log', () => {
       .send({ name: 'Kulturnämnden', kind: 'committee' });
     expect(create.status).toBe(403);
     expect((await t.http().get('/api/organisations')).status).toBe(401);
-    expect((await t.http().get('/api/organisations/99999').set('Authorization', reader.auth)).status).toBe(404);
+    expect(
+      (await t.http().get('/api/organisations/99999').set('Authorization', reader.auth)).status,
+    ).toBe(404);
 
     // The audit log is for admins and readers (auditors), not for registrars.
     expect((await t.http().get('/api/audit').set('Authorization', reader.auth)).status).toBe(200);
-    expect((await t.http().get('/api/audit').set('Authorization', registrar.auth)).status).toBe(403);
+    expect((await t.http().get('/api/audit').set('Authorization', registrar.auth)).status).toBe(
+      403,
+    );
   });
 
   it('keeps the audit log append-only in the database itself', async () => {
@@ -257,7 +287,9 @@ describe('organisation directory and audit log', () => {
       .http()
       .get(`/api/audit?limit=2&cursor=${first.body.nextCursor}`)
       .set('Authorization', admin);
-    const ids = [...first.body.items, ...second.body.items].map((e: { id: string }) => Number(e.id));
+    const ids = [...first.body.items, ...second.body.items].map((e: { id: string }) =>
+      Number(e.id),
+    );
     expect(ids).toHaveLength(4);
     expect([...ids].sort((a, b) => b - a)).toEqual(ids);
     expect(new Set(ids).size).toBe(4);

@@ -1,8 +1,11 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { jsonTransformer } from '../database/transformers.js';
 
 // logg: append-only, enforced by triggers in the database
 @Entity('audit_event')
+@Index('ix_audit_event_entity', ['entity', 'entityId', 'id'])
+@Index('ix_audit_event_actor', ['actorUserId', 'id'])
+@Index('ix_audit_event_occurred_at', ['occurredAt'])
 export class AuditEvent {
   @PrimaryGeneratedColumn({ type: 'bigint', unsigned: true })
   id: string;

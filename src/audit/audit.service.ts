@@ -49,7 +49,7 @@ export class AuditService {
       where.id = LessThan(beforeId);
     }
     const rows = await this.events.find({ where, order: { id: 'DESC' }, take: limit + 1 });
-    const items = rows.slice(0, limit).map(AuditEventDto.from);
+    const items = rows.slice(0, limit).map((event) => AuditEventDto.from(event));
     return {
       items,
       nextCursor: rows.length > limit ? encodeCursor([rows[limit - 1].id]) : null,

@@ -15,7 +15,11 @@ export class AuthService {
   ) {}
 
   async login(credentials: LoginDto, requestId: string | null): Promise<LoginResponseDto> {
-    const user = await this.users.verifyCredentials(credentials.email, credentials.password, requestId);
+    const user = await this.users.verifyCredentials(
+      credentials.email,
+      credentials.password,
+      requestId,
+    );
     // One answer whether the account is unknown, inactive or the password wrong.
     if (!user) {
       throw new DomainError(

@@ -94,16 +94,24 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
-      const raw =
+      const raw: unknown =
         typeof response === 'string'
           ? response
-          : (response as { message?: unknown }).message ?? exception.message;
-      const message = Array.isArray(raw) ? raw.join('; ') : String(raw);
+          : ((response as { message?: unknown }).message ?? exception.message);
+      const message = Array.isArray(raw)
+        ? raw.map((part) => String(part)).join('; ')
+        : typeof raw === 'string'
+          ? raw
+          : exception.message;
       return make(status, CODE_BY_STATUS[status] ?? 'http_error', message);
     }
     const errno = errnoOf(exception);
     if (errno && UNAVAILABLE_ERRNOS.has(errno)) {
-      return make(503, 'service_unavailable', 'A backing service is unavailable; try again shortly');
+      return make(
+        503,
+        'service_unavailable',
+        'A backing service is unavailable; try again shortly',
+      );
     }
     if (exception instanceof QueryFailedError && errno === 'ER_LOCK_DEADLOCK') {
       return make(409, 'conflict', 'A concurrent change got in the way; try again');

@@ -7,7 +7,9 @@ import type { AppConfig } from '../config/env.schema.js';
 export class Clock {
   private readonly dayFormat: Intl.DateTimeFormat;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'clockOffsetMs' | 'tzRegion'>) {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'clockOffsetMs' | 'tzRegion'>,
+  ) {
     this.dayFormat = new Intl.DateTimeFormat('en-CA', {
       timeZone: config.tzRegion,
       year: 'numeric',

@@ -14,7 +14,8 @@ export const LoggerModule = PinoLoggerModule.forRootAsync({
       level: config.logLevel,
       genReqId: (request: IncomingMessage, response: ServerResponse) => {
         const incoming = request.headers['x-request-id'];
-        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+        const id =
+          typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
         response.setHeader('X-Request-Id', id);
         return id;
       },

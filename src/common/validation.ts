@@ -10,7 +10,9 @@ function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
             field,
             messages: Object.values(error.constraints).map((message) =>
               // class-validator names nested fields by their own name only; give the full path.
-              message.startsWith(error.property) ? field + message.slice(error.property.length) : message,
+              message.startsWith(error.property)
+                ? field + message.slice(error.property.length)
+                : message,
             ),
           },
         ]

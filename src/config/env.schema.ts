@@ -166,7 +166,8 @@ export function loadConfig(env: Env = readEnvironment()): AppConfig {
   }
 
   const tzRegion = read('TZ_REGION', 'Europe/Stockholm');
-  if (!isValidTimeZone(tzRegion)) problems.push(`TZ_REGION is not a known time zone ("${tzRegion}")`);
+  if (!isValidTimeZone(tzRegion))
+    problems.push(`TZ_REGION is not a known time zone ("${tzRegion}")`);
 
   let clockOffsetMs = 0;
   const clockOffset = optional('CLOCK_OFFSET');

@@ -54,10 +54,7 @@ export async function ensureDatabase(config: AppConfig): Promise<DatabaseEngine>
  * Runs pending migrations while holding a server-side named lock, so that processes starting
  * together migrate one after the other and the later ones find nothing left to do.
  */
-export async function runMigrations(
-  config: AppConfig,
-  engine: DatabaseEngine,
-): Promise<string[]> {
+export async function runMigrations(config: AppConfig, engine: DatabaseEngine): Promise<string[]> {
   const dataSource = new DataSource(buildDataSourceOptions(config, engine, 2));
   await dataSource.initialize();
   const lockRunner = dataSource.createQueryRunner();

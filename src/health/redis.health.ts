@@ -15,9 +15,11 @@ export class RedisHealthIndicator {
     try {
       const reply = await Promise.race([
         this.redis.ping(),
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout after 1500 ms')), 1_500).unref()),
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error('timeout after 1500 ms')), 1_500).unref(),
+        ),
       ]);
-      return reply === 'PONG' ? indicator.up() : indicator.down({ message: `unexpected reply ${reply}` });
+      return reply === 'PONG' ? indicator.up() : indicator.down({ message: 'unexpected reply' });
     } catch (error) {
       return indicator.down({ message: (error as Error).message });
     }

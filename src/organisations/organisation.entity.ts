@@ -1,9 +1,12 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { booleanTransformer } from '../database/transformers.js';
 import { ORGANISATION_KINDS, type OrganisationKind } from './organisation-kind.js';
 
 // organ / remissinstans
 @Entity('organisation')
+@Index('uq_organisation_name', ['name'], { unique: true })
+@Index('uq_organisation_series_code', ['seriesCode'], { unique: true })
+@Index('ix_organisation_kind_name', ['kind', 'name'])
 export class Organisation {
   @PrimaryGeneratedColumn({ unsigned: true })
   id: number;
@@ -23,10 +26,14 @@ export class Organisation {
   @Column({ name: 'parent_id', type: 'int', unsigned: true, nullable: true })
   parentId: number | null;
 
-  @Column({ type: 'tinyint', transformer: booleanTransformer })
+  @ManyToOne(() => Organisation, { onDelete: 'RESTRICT', onUpdate: 'RESTRICT' })
+  @JoinColumn({ name: 'parent_id', foreignKeyConstraintName: 'fk_organisation_parent' })
+  parent?: Organisation | null;
+
+  @Column({ type: 'tinyint', default: 1, transformer: booleanTransformer })
   active: boolean;
 
-  @Column({ type: 'int', unsigned: true })
+  @Column({ type: 'int', unsigned: true, default: 1 })
   version: number;
 
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })

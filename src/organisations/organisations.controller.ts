@@ -41,7 +41,10 @@ export class OrganisationsController {
   @Roles('admin')
   @ApiCreatedResponse({ type: OrganisationDto })
   @ApiConflictResponse({ description: 'The name or series code is taken' })
-  create(@Body() body: CreateOrganisationDto, @CurrentActor() actor: Actor): Promise<OrganisationDto> {
+  create(
+    @Body() body: CreateOrganisationDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<OrganisationDto> {
     return this.organisations.create(body, actor);
   }
 
@@ -78,7 +81,9 @@ function parseIfMatch(header: string | undefined): number | undefined {
   if (header === undefined) return undefined;
   const match = /^(?:W\/)?"?(\d+)"?$/.exec(header.trim());
   if (!match) {
-    throw DomainError.validation([{ field: 'If-Match', messages: ['If-Match must be a version such as "3"'] }]);
+    throw DomainError.validation([
+      { field: 'If-Match', messages: ['If-Match must be a version such as "3"'] },
+    ]);
   }
   return Number(match[1]);
 }

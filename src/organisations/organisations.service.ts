@@ -132,7 +132,7 @@ export class OrganisationsService {
     const rows = await builder.getMany();
     const last = rows[limit - 1];
     return {
-      items: rows.slice(0, limit).map(OrganisationDto.from),
+      items: rows.slice(0, limit).map((organisation) => OrganisationDto.from(organisation)),
       nextCursor: rows.length > limit ? encodeCursor([last.name, last.id]) : null,
     };
   }
@@ -144,7 +144,10 @@ export class OrganisationsService {
     const missing = ids.filter((id) => !found.some((organisation) => organisation.id === id));
     if (missing.length > 0) {
       throw DomainError.validation([
-        { field: 'organisationIds', messages: [`organisationIds has unknown ids: ${missing.join(', ')}`] },
+        {
+          field: 'organisationIds',
+          messages: [`organisationIds has unknown ids: ${missing.join(', ')}`],
+        },
       ]);
     }
     return found;
@@ -153,7 +156,9 @@ export class OrganisationsService {
   private async require(manager: EntityManager, id: number, field: string): Promise<Organisation> {
     const organisation = await manager.findOneBy(Organisation, { id });
     if (!organisation) {
-      throw DomainError.validation([{ field, messages: [`${field} ${id} is not a known organisation`] }]);
+      throw DomainError.validation([
+        { field, messages: [`${field} ${id} is not a known organisation`] },
+      ]);
     }
     return organisation;
   }
@@ -163,10 +168,16 @@ export class OrganisationsService {
     for (let depth = 0; current && depth < 100; depth += 1) {
       if (current.id === id) {
         throw DomainError.validation([
-          { field: 'parentId', messages: ['parentId would make the organisation its own ancestor'] },
+          {
+            field: 'parentId',
+            messages: ['parentId would make the organisation its own ancestor'],
+          },
         ]);
       }
-      current = current.parentId === null ? null : await manager.findOneBy(Organisation, { id: current.parentId });
+      current =
+        current.parentId === null
+          ? null
+          : await manager.findOneBy(Organisation, { id: current.parentId });
     }
   }
 }

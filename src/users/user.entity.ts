@@ -1,9 +1,11 @@
-import { Column, Entity, JoinTable, ManyToMany, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, JoinTable, ManyToMany, PrimaryGeneratedColumn } from 'typeorm';
 import { booleanTransformer } from '../database/transformers.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { ROLES, type Role } from './role.js';
 
 @Entity('user')
+@Index('uq_user_email', ['email'], { unique: true })
+@Index('ix_user_name', ['name'])
 export class User {
   @PrimaryGeneratedColumn({ unsigned: true })
   id: number;
@@ -20,14 +22,22 @@ export class User {
   @Column({ type: 'set', enum: ROLES })
   roles: Role[];
 
-  @Column({ type: 'tinyint', transformer: booleanTransformer })
+  @Column({ type: 'tinyint', default: 1, transformer: booleanTransformer })
   active: boolean;
 
   @ManyToMany(() => Organisation)
   @JoinTable({
     name: 'user_organisation',
-    joinColumn: { name: 'user_id', referencedColumnName: 'id' },
-    inverseJoinColumn: { name: 'organisation_id', referencedColumnName: 'id' },
+    joinColumn: {
+      name: 'user_id',
+      referencedColumnName: 'id',
+      foreignKeyConstraintName: 'fk_user_organisation_user',
+    },
+    inverseJoinColumn: {
+      name: 'organisation_id',
+      referencedColumnName: 'id',
+      foreignKeyConstraintName: 'fk_user_organisation_organisation',
+    },
   })
   organisations: Organisation[];
 

@@ -8,7 +8,13 @@ import {
 } from '@nestjs/swagger';
 import { CurrentActor, Roles } from '../auth/decorators.js';
 import type { Actor } from '../common/actor.js';
-import { CreateUserDto, UpdateUserDto, UserDto, UserPageDto, UserQueryDto } from './dto/user.dto.js';
+import {
+  CreateUserDto,
+  UpdateUserDto,
+  UserDto,
+  UserPageDto,
+  UserQueryDto,
+} from './dto/user.dto.js';
 import { UsersService } from './users.service.js';
 
 @ApiTags('users')

@@ -116,7 +116,8 @@ export class UsersService implements OnModuleInit {
       .orderBy('user.name', 'ASC')
       .addOrderBy('user.id', 'ASC')
       .limit(limit + 1);
-    if (query.role !== undefined) page.andWhere('FIND_IN_SET(:role, user.roles) > 0', { role: query.role });
+    if (query.role !== undefined)
+      page.andWhere('FIND_IN_SET(:role, user.roles) > 0', { role: query.role });
     if (query.organisationId !== undefined) {
       page.andWhere(
         'EXISTS (SELECT 1 FROM user_organisation uo WHERE uo.user_id = user.id AND uo.organisation_id = :organisationId)',
@@ -127,7 +128,9 @@ export class UsersService implements OnModuleInit {
       const [name, id] = decodeCursor(query.cursor, ['string', 'number']);
       page.andWhere(
         new Brackets((where) =>
-          where.where('user.name > :name', { name }).orWhere('(user.name = :name AND user.id > :id)', { id }),
+          where
+            .where('user.name > :name', { name })
+            .orWhere('(user.name = :name AND user.id > :id)', { id }),
         ),
       );
     }
@@ -157,7 +160,11 @@ export class UsersService implements OnModuleInit {
   }
 
   /** The user when the e-mail and password match an active account, else null. */
-  async verifyCredentials(email: string, password: string, requestId: string | null): Promise<UserDto | null> {
+  async verifyCredentials(
+    email: string,
+    password: string,
+    requestId: string | null,
+  ): Promise<UserDto | null> {
     const user = await this.dataSource.manager
       .createQueryBuilder(User, 'user')
       .addSelect('user.passwordHash')
@@ -169,11 +176,15 @@ export class UsersService implements OnModuleInit {
     const now = this.clock.now();
     await this.dataSource.transaction(async (manager) => {
       await manager.update(User, { id: user.id }, { lastLoginAt: now });
-      await this.audit.record(manager, { ...actorOf(user), requestId }, {
-        action: 'user.logged_in',
-        entity: 'user',
-        entityId: user.id,
-      });
+      await this.audit.record(
+        manager,
+        { ...actorOf(user), requestId },
+        {
+          action: 'user.logged_in',
+          entity: 'user',
+          entityId: user.id,
+        },
+      );
     });
     user.lastLoginAt = now;
     return UserDto.from(user);
@@ -215,7 +226,10 @@ export class UsersService implements OnModuleInit {
   }
 
   private async lockedUser(manager: EntityManager, id: number): Promise<User> {
-    const locked = await manager.findOne(User, { where: { id }, lock: { mode: 'pessimistic_write' } });
+    const locked = await manager.findOne(User, {
+      where: { id },
+      lock: { mode: 'pessimistic_write' },
+    });
     if (!locked) throw DomainError.notFound('User', id);
     locked.organisations = await manager
       .createQueryBuilder(Organisation, 'organisation')

@@ -20,7 +20,9 @@ export async function createOrganisation(
 ): Promise<{ id: number; name: string; seriesCode: string | null; version: number }> {
   const response = await t.http().post('/api/organisations').set('Authorization', auth).send(body);
   if (response.status !== 201) {
-    throw new Error(`creating organisation failed: ${response.status} ${JSON.stringify(response.body)}`);
+    throw new Error(
+      `creating organisation failed: ${response.status} ${JSON.stringify(response.body)}`,
+    );
   }
   return response.body;
 }

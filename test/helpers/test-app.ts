@@ -8,7 +8,9 @@ import { createHttpApp, prepareInfrastructure } from '../../src/bootstrap.js';
 import { AppConfig, loadConfig } from '../../src/config/env.schema.js';
 
 /** Where the test databases live; each run creates its own database there and drops it. */
-export const TEST_MYSQL = new URL(process.env.TEST_DATABASE_SERVER ?? 'mysql://root@127.0.0.1:3306');
+export const TEST_MYSQL = new URL(
+  process.env.TEST_DATABASE_SERVER ?? 'mysql://root@127.0.0.1:3306',
+);
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export const ADMIN = { email: 'admin@test.exempel.se', password: 'admin-password-123' };
@@ -113,7 +115,9 @@ export async function startTestApp(
 export async function login(testApp: TestApp, email: string, password: string): Promise<string> {
   const response = await testApp.http().post('/api/auth/login').send({ email, password });
   if (response.status !== 200) {
-    throw new Error(`login as ${email} failed: ${response.status} ${JSON.stringify(response.body)}`);
+    throw new Error(
+      `login as ${email} failed: ${response.status} ${JSON.stringify(response.body)}`,
+    );
   }
   return `Bearer ${(response.body as { accessToken: string }).accessToken}`;
 }
