@@ -17,7 +17,7 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   const known = error instanceof ConfigError || error instanceof StartupError;
   process.stderr.write(
-    `${known ? (error as Error).message : ((error as Error).stack ?? String(error))}\n`,
+    `${known ? (error).message : ((error as Error).stack ?? String(error))}\n`,
   );
   process.exit(1);
 });

@@ -43,7 +43,10 @@ export class OrganisationsService {
       } catch (error) {
         throw translate(error);
       }
-      const dto = OrganisationDto.from(organisation);
+      // Re-read: insert() merges raw column defaults back into the object, bypassing transformers.
+      const dto = OrganisationDto.from(
+        await manager.findOneByOrFail(Organisation, { id: organisation.id }),
+      );
       await this.audit.record(manager, actor, {
         action: 'organisation.created',
         entity: 'organisation',
