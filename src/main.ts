@@ -5,19 +5,18 @@ import { ConfigError, loadConfig } from './config/env.schema.js';
 import { StartupError } from './database/database-setup.js';
 
 async function main(): Promise<void> {
-  const startedAt = Date.now();
   const config = loadConfig();
   const logger = new Logger('Remiss');
   const engine = await prepareInfrastructure(config, (message) => logger.log(message));
   if (config.appRole === 'worker') {
     await createWorker(config, engine);
-    logger.log(`Worker started in ${Date.now() - startedAt} ms`);
+    logger.log(`Worker started in ${Math.round(process.uptime() * 1000)} ms`);
     return;
   }
   const app = await createHttpApp(config, engine);
   await app.listen(config.port);
   logger.log(
-    `Remiss (${config.appRole}) listening on port ${config.port}, started in ${Date.now() - startedAt} ms; ` +
+    `Remiss (${config.appRole}) listening on port ${config.port}, started in ${Math.round(process.uptime() * 1000)} ms; ` +
       `API docs at ${new URL('/api/docs', config.publicUrl).href}`,
   );
 }

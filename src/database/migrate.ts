@@ -16,8 +16,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   const known = error instanceof ConfigError || error instanceof StartupError;
-  process.stderr.write(
-    `${known ? (error).message : ((error as Error).stack ?? String(error))}\n`,
-  );
+  process.stderr.write(`${known ? error.message : ((error as Error).stack ?? String(error))}\n`);
   process.exit(1);
 });
