@@ -3,7 +3,6 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
-import { Redis } from 'ioredis';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { systemActor } from './common/actor.js';
@@ -12,22 +11,13 @@ import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/env.schema.js';
 import type { DatabaseEngine } from './database/data-source-options.js';
 import { ensureDatabase, runMigrations, StartupError } from './database/database-setup.js';
-import { redisOptionsFromUrl } from './queue/redis-options.js';
+import { pingRedis } from './queue/redis-options.js';
 import { UsersService } from './users/users.service.js';
 import { WorkerModule } from './worker.module.js';
 
 async function ensureRedis(config: AppConfig): Promise<void> {
-  const redis = new Redis({
-    ...redisOptionsFromUrl(config.redisUrl),
-    lazyConnect: true,
-    connectTimeout: 3_000,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  redis.on('error', () => undefined);
   try {
-    await redis.connect();
-    await redis.ping();
+    await pingRedis(config.redisUrl);
   } catch (error) {
     const url = config.redisUrl;
     throw new StartupError(
@@ -35,8 +25,6 @@ async function ensureRedis(config: AppConfig): Promise<void> {
         '  Start it, e.g. `redis-server --daemonize yes --port 6379`,\n' +
         '  or `docker compose -f docker/compose.yml up -d redis`, or point REDIS_URL elsewhere.',
     );
-  } finally {
-    redis.disconnect();
   }
 }
 

@@ -1,7 +1,19 @@
-import { createConnection } from 'mysql2/promise';
+import { createConnection, type ConnectionOptions } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/env.schema.js';
 import { buildDataSourceOptions, DatabaseEngine, TEXT_COLLATION } from './data-source-options.js';
+
+/** mysql2 options for the server in a `DATABASE_URL`, optionally with its database selected. */
+export function serverConnectionOptions(url: URL, database?: string): ConnectionOptions {
+  return {
+    host: url.hostname,
+    port: url.port ? Number(url.port) : 3306,
+    user: decodeURIComponent(url.username) || 'root',
+    password: decodeURIComponent(url.password),
+    database,
+    connectTimeout: 5_000,
+  };
+}
 
 /** A dependency that cannot be reached at start-up; the message says how to fix it. */
 export class StartupError extends Error {}
@@ -23,13 +35,7 @@ export async function ensureDatabase(config: AppConfig): Promise<DatabaseEngine>
   const where = `${url.hostname}:${url.port || 3306}`;
   let connection;
   try {
-    connection = await createConnection({
-      host: url.hostname,
-      port: url.port ? Number(url.port) : 3306,
-      user: decodeURIComponent(url.username) || 'root',
-      password: decodeURIComponent(url.password),
-      connectTimeout: 5_000,
-    });
+    connection = await createConnection(serverConnectionOptions(url));
   } catch (error) {
     throw new StartupError(
       `Cannot reach MariaDB/MySQL at ${where} (DATABASE_URL): ${describe(error)}.\n` +

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
-import { decodeCursor, encodeCursor, Page } from '../common/pagination.js';
+import type { Page } from '../common/pagination.js';
 import { isDuplicateKey } from '../database/errors.js';
+import { nextNameCursor, pageByName } from '../database/keyset.js';
 import {
   CreateOrganisationDto,
   OrganisationDto,
@@ -112,31 +113,20 @@ export class OrganisationsService {
   /** The directory sorted by name the Swedish way (å, ä, ö after z). */
   async list(query: OrganisationPageQueryDto): Promise<Page<OrganisationDto>> {
     const limit = query.limit ?? 200;
-    const builder = this.dataSource.manager
-      .createQueryBuilder(Organisation, 'organisation')
-      .orderBy('organisation.name', 'ASC')
-      .addOrderBy('organisation.id', 'ASC')
-      .take(limit + 1);
+    const builder = pageByName(
+      this.dataSource.manager.createQueryBuilder(Organisation, 'organisation').take(limit + 1),
+      'organisation',
+      query.cursor,
+    );
     if (query.kind?.length) builder.andWhere({ kind: In(query.kind) });
     if (query.active !== undefined) builder.andWhere({ active: query.active ? 1 : 0 });
     if (query.q) {
       builder.andWhere('organisation.name LIKE :q', { q: `%${escapeLike(query.q)}%` });
     }
-    if (query.cursor !== undefined) {
-      const [name, id] = decodeCursor(query.cursor, ['string', 'number']);
-      builder.andWhere(
-        new Brackets((where) =>
-          where
-            .where('organisation.name > :name', { name })
-            .orWhere('(organisation.name = :name AND organisation.id > :id)', { id }),
-        ),
-      );
-    }
     const rows = await builder.getMany();
-    const last = rows[limit - 1];
     return {
       items: rows.slice(0, limit).map((organisation) => OrganisationDto.from(organisation)),
-      nextCursor: rows.length > limit ? encodeCursor([last.name, last.id]) : null,
+      nextCursor: nextNameCursor(rows, limit),
     };
   }
 

@@ -2,17 +2,17 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import * as argon2 from 'argon2';
 import { randomBytes } from 'node:crypto';
-import { Brackets, DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
-import { decodeCursor, encodeCursor, Page } from '../common/pagination.js';
+import type { Page } from '../common/pagination.js';
 import { isDuplicateKey } from '../database/errors.js';
+import { nextNameCursor, pageByName } from '../database/keyset.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
 import { CreateUserDto, UpdateUserDto, UserDto, UserQueryDto } from './dto/user.dto.js';
-import type { Role } from './role.js';
 import { User } from './user.entity.js';
 
 // OWASP's argon2id baseline: 19 MiB, 2 iterations, 1 lane.
@@ -42,31 +42,7 @@ export class UsersService implements OnModuleInit {
   async create(input: CreateUserDto, actor: Actor): Promise<UserDto> {
     return this.dataSource.transaction(async (manager) => {
       const organisations = await this.organisations.requireAll(manager, input.organisationIds);
-      const now = this.clock.now();
-      const user = manager.create(User, {
-        name: input.name.trim(),
-        email: input.email.toLowerCase(),
-        passwordHash: await argon2.hash(input.password, HASH_OPTIONS),
-        roles: input.roles,
-        active: true,
-        organisations,
-        createdAt: now,
-        updatedAt: now,
-        lastLoginAt: null,
-      });
-      try {
-        await manager.save(user);
-      } catch (error) {
-        throw this.translate(error);
-      }
-      const dto = UserDto.from(user);
-      await this.audit.record(manager, actor, {
-        action: 'user.created',
-        entity: 'user',
-        entityId: user.id,
-        after: dto,
-      });
-      return dto;
+      return this.insert(manager, { ...input, organisations }, actor);
     });
   }
 
@@ -109,29 +85,21 @@ export class UsersService implements OnModuleInit {
   /** Sorted by name the Swedish way, with a keyset cursor. */
   async list(query: UserQueryDto): Promise<Page<UserDto>> {
     const limit = query.limit ?? 50;
-    const page = this.dataSource.manager
-      .createQueryBuilder(User, 'user')
-      .select('user.id', 'id')
-      .addSelect('user.name', 'name')
-      .orderBy('user.name', 'ASC')
-      .addOrderBy('user.id', 'ASC')
-      .limit(limit + 1);
+    const page = pageByName(
+      this.dataSource.manager
+        .createQueryBuilder(User, 'user')
+        .select('user.id', 'id')
+        .addSelect('user.name', 'name')
+        .limit(limit + 1),
+      'user',
+      query.cursor,
+    );
     if (query.role !== undefined)
       page.andWhere('FIND_IN_SET(:role, user.roles) > 0', { role: query.role });
     if (query.organisationId !== undefined) {
       page.andWhere(
         'EXISTS (SELECT 1 FROM user_organisation uo WHERE uo.user_id = user.id AND uo.organisation_id = :organisationId)',
         { organisationId: query.organisationId },
-      );
-    }
-    if (query.cursor !== undefined) {
-      const [name, id] = decodeCursor(query.cursor, ['string', 'number']);
-      page.andWhere(
-        new Brackets((where) =>
-          where
-            .where('user.name > :name', { name })
-            .orWhere('(user.name = :name AND user.id > :id)', { id }),
-        ),
       );
     }
     const keys = await page.getRawMany<{ id: number; name: string }>();
@@ -143,10 +111,9 @@ export class UsersService implements OnModuleInit {
         })
       : [];
     const byId = new Map(users.map((user) => [user.id, user]));
-    const last = keys[limit - 1];
     return {
       items: ids.map((id) => UserDto.from(byId.get(id)!)),
-      nextCursor: keys.length > limit ? encodeCursor([last.name, last.id]) : null,
+      nextCursor: nextNameCursor(keys, limit),
     };
   }
 
@@ -197,32 +164,47 @@ export class UsersService implements OnModuleInit {
       await manager.query('SELECT GET_LOCK(?, 30)', ['remiss_bootstrap_admin']);
       try {
         if ((await manager.count(User)) > 0) return null;
-        const now = this.clock.now();
-        const user = await manager.save(
-          manager.create(User, {
-            name: 'Systemförvaltare',
-            email: email.toLowerCase(),
-            passwordHash: await argon2.hash(password, HASH_OPTIONS),
-            roles: ['admin'] as Role[],
-            active: true,
-            organisations: [],
-            createdAt: now,
-            updatedAt: now,
-            lastLoginAt: null,
-          }),
+        return await this.insert(
+          manager,
+          { name: 'Systemförvaltare', email, password, roles: ['admin'], organisations: [] },
+          actor,
         );
-        const dto = UserDto.from(user);
-        await this.audit.record(manager, actor, {
-          action: 'user.created',
-          entity: 'user',
-          entityId: user.id,
-          after: dto,
-        });
-        return dto;
       } finally {
         await manager.query('SELECT RELEASE_LOCK(?)', ['remiss_bootstrap_admin']);
       }
     });
+  }
+
+  private async insert(
+    manager: EntityManager,
+    fields: Omit<CreateUserDto, 'organisationIds'> & { organisations: Organisation[] },
+    actor: Actor,
+  ): Promise<UserDto> {
+    const now = this.clock.now();
+    const user = manager.create(User, {
+      name: fields.name.trim(),
+      email: fields.email.toLowerCase(),
+      passwordHash: await argon2.hash(fields.password, HASH_OPTIONS),
+      roles: fields.roles,
+      active: true,
+      organisations: fields.organisations,
+      createdAt: now,
+      updatedAt: now,
+      lastLoginAt: null,
+    });
+    try {
+      await manager.save(user);
+    } catch (error) {
+      throw this.translate(error);
+    }
+    const dto = UserDto.from(user);
+    await this.audit.record(manager, actor, {
+      action: 'user.created',
+      entity: 'user',
+      entityId: user.id,
+      after: dto,
+    });
+    return dto;
   }
 
   private async lockedUser(manager: EntityManager, id: number): Promise<User> {
