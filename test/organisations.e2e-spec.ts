@@ -190,6 +190,23 @@ describe('organisation directory and audit log', () => {
     expect(updated.status).toBe(200);
     expect(updated.body).toMatchObject({ email: 'kf@exempel.se', seriesCode: null, version: 2 });
 
+    const unchanged = await t
+      .http()
+      .patch(`/api/organisations/${council.id}`)
+      .set('Authorization', admin)
+      .send({ name: 'Kommunfullmäktige' });
+    expect(unchanged.body.version).toBe(2);
+
+    const badId = await t
+      .http()
+      .patch('/api/organisations/abc')
+      .set('Authorization', admin)
+      .send({});
+    expect(badId.status).toBe(400);
+    expect(badId.body.details).toEqual([
+      { field: 'id', messages: ['id must be a positive whole number'] },
+    ]);
+
     const stale = await t
       .http()
       .patch(`/api/organisations/${council.id}`)

@@ -1,14 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  Param,
-  ParseIntPipe,
-  Patch,
-  Post,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -18,6 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentActor, Roles } from '../auth/decorators.js';
+import { parseId } from '../common/parse-id.pipe.js';
 import type { Actor } from '../common/actor.js';
 import { DomainError } from '../common/domain-error.js';
 import {
@@ -58,7 +49,7 @@ export class OrganisationsController {
   @Get(':id')
   @Roles(...EVERY_ROLE)
   @ApiOkResponse({ type: OrganisationDto })
-  get(@Param('id', ParseIntPipe) id: number): Promise<OrganisationDto> {
+  get(@Param('id', parseId()) id: number): Promise<OrganisationDto> {
     return this.organisations.get(id);
   }
 
@@ -68,7 +59,7 @@ export class OrganisationsController {
   @ApiOkResponse({ type: OrganisationDto })
   @ApiConflictResponse({ description: 'Name or series code taken, or the version has moved on' })
   update(
-    @Param('id', ParseIntPipe) id: number,
+    @Param('id', parseId()) id: number,
     @Body() body: UpdateOrganisationDto,
     @CurrentActor() actor: Actor,
     @Headers('if-match') ifMatch?: string,

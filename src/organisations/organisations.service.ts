@@ -85,6 +85,10 @@ export class OrganisationsService {
       if (input.email !== undefined) organisation.email = input.email?.toLowerCase() ?? null;
       if (input.parentId !== undefined) organisation.parentId = input.parentId;
       if (input.active !== undefined) organisation.active = input.active;
+      // Nothing to change: no new version and no audit event.
+      if (JSON.stringify(OrganisationDto.from(organisation)) === JSON.stringify(before)) {
+        return before;
+      }
       organisation.version += 1;
       organisation.updatedAt = this.clock.now();
       try {

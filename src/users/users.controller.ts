@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -7,6 +7,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentActor, Roles } from '../auth/decorators.js';
+import { parseId } from '../common/parse-id.pipe.js';
 import type { Actor } from '../common/actor.js';
 import {
   CreateUserDto,
@@ -39,14 +40,14 @@ export class UsersController {
 
   @Get(':id')
   @ApiOkResponse({ type: UserDto })
-  get(@Param('id', ParseIntPipe) id: number): Promise<UserDto> {
+  get(@Param('id', parseId()) id: number): Promise<UserDto> {
     return this.users.get(id);
   }
 
   @Patch(':id')
   @ApiOkResponse({ type: UserDto })
   update(
-    @Param('id', ParseIntPipe) id: number,
+    @Param('id', parseId()) id: number,
     @Body() body: UpdateUserDto,
     @CurrentActor() actor: Actor,
   ): Promise<UserDto> {
