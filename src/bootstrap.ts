@@ -72,6 +72,8 @@ export async function createHttpApp(
   app.useLogger(app.get(Logger));
   app.use(helmet());
   app.disable('x-powered-by');
+  // Client addresses (login rate limits, logs) come from X-Forwarded-For only behind known proxies.
+  app.set('trust proxy', config.trustProxy);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   app.enableShutdownHooks();

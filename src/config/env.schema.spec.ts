@@ -66,6 +66,23 @@ describe('loadConfig', () => {
   });
 });
 
+describe('TRUST_PROXY', () => {
+  it.each([
+    ['', false],
+    ['false', false],
+    ['1', 1],
+    ['loopback, 10.0.0.0/8', 'loopback, 10.0.0.0/8'],
+  ])('reads %j', (value, expected) => {
+    expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+
+  it('refuses true, which would let any client choose its own address', () => {
+    expect(problemsOf({ TRUST_PROXY: 'true' })).toEqual([
+      'TRUST_PROXY must be false, a number of proxy hops, or proxy addresses such as loopback, 10.0.0.0/8',
+    ]);
+  });
+});
+
 describe('parseClockOffset', () => {
   it.each([
     ['+6d', 6 * 86_400_000],

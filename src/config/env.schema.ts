@@ -35,6 +35,8 @@ export interface AppConfig {
   clockOffsetMs: number;
   logLevel: LogLevel;
   loginRateLimit: number;
+  /** Express `trust proxy`: false, a hop count, or addresses/subnets of the proxies. */
+  trustProxy: false | number | string;
 }
 
 export class ConfigError extends Error {
@@ -182,6 +184,17 @@ export function loadConfig(env: Env = readEnvironment()): AppConfig {
     }
   }
 
+  const trustProxyValue = read('TRUST_PROXY', 'false');
+  let trustProxy: false | number | string = false;
+  if (/^\d+$/.test(trustProxyValue)) trustProxy = Number(trustProxyValue);
+  else if (/^[\w.:/]+(\s*,\s*[\w.:/]+)*$/.test(trustProxyValue) && trustProxyValue !== 'true') {
+    trustProxy = trustProxyValue === 'false' ? false : trustProxyValue;
+  } else {
+    problems.push(
+      'TRUST_PROXY must be false, a number of proxy hops, or proxy addresses such as loopback, 10.0.0.0/8',
+    );
+  }
+
   const config: AppConfig = {
     nodeEnv,
     databaseUrl,
@@ -205,6 +218,7 @@ export function loadConfig(env: Env = readEnvironment()): AppConfig {
     clockOffsetMs,
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     loginRateLimit: integer('LOGIN_RATE_LIMIT', 10, 1, 10_000),
+    trustProxy,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
