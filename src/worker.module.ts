@@ -1,5 +1,5 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
-import { coreImports } from './app.module.js';
+import { coreImports } from './core-imports.js';
 import type { AppConfig } from './config/env.schema.js';
 import type { DatabaseEngine } from './database/data-source-options.js';
 

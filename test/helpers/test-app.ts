@@ -6,6 +6,7 @@ import request from 'supertest';
 
 import { createHttpApp, prepareInfrastructure } from '../../src/bootstrap.js';
 import { AppConfig, loadConfig } from '../../src/config/env.schema.js';
+import { serverConnectionOptions } from '../../src/database/database-setup.js';
 
 /** Where the test databases live; each run creates its own database there and drops it. */
 export const TEST_MYSQL = new URL(
@@ -47,12 +48,7 @@ export function testConfig(env: Record<string, string> = {}): AppConfig {
 }
 
 export async function dropDatabase(name: string): Promise<void> {
-  const connection = await createConnection({
-    host: TEST_MYSQL.hostname,
-    port: Number(TEST_MYSQL.port || 3306),
-    user: decodeURIComponent(TEST_MYSQL.username) || 'root',
-    password: decodeURIComponent(TEST_MYSQL.password),
-  });
+  const connection = await createConnection(serverConnectionOptions(TEST_MYSQL));
   try {
     await connection.query(`DROP DATABASE IF EXISTS \`${name}\``);
   } finally {
