@@ -5,7 +5,11 @@
 const shared = {
   testEnvironment: 'node',
   rootDir: '.',
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    // file-type exports only ESM conditions; point Jest's CommonJS resolver at its entry.
+    '^file-type$': '<rootDir>/node_modules/file-type/index.js',
+  },
   transform: {
     '^.+\\.[tj]s$': [
       '<rootDir>/test/jest/esm-to-cjs.transformer.cjs',
@@ -26,7 +30,9 @@ const shared = {
       },
     ],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|file-type|strtok3|token-types|peek-readable|uint8array-extras|@tokenizer)/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@nestjs|file-type|strtok3|token-types|peek-readable|uint8array-extras|@tokenizer|@borewit)/)',
+  ],
 };
 
 export default {

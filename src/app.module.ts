@@ -1,8 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module.js';
+import { CasesModule } from './cases/cases.module.js';
 import type { AppConfig } from './config/env.schema.js';
 import { coreImports } from './core-imports.js';
 import type { DatabaseEngine } from './database/data-source-options.js';
+import { DocumentsModule } from './documents/documents.module.js';
 import { HealthModule } from './health/health.module.js';
 import { OrganisationsModule } from './organisations/organisations.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -19,6 +21,8 @@ export class AppModule {
         AuthModule,
         UsersModule,
         OrganisationsModule,
+        CasesModule,
+        DocumentsModule,
         HealthModule,
         ...(config.appRole === 'all' ? PROCESSOR_MODULES : []),
       ],

@@ -1,4 +1,4 @@
-import { Clock } from './clock.js';
+import { Clock, startOfDayIn } from './clock.js';
 
 describe('Clock', () => {
   const realNow = Date.now;
@@ -23,5 +23,25 @@ describe('Clock', () => {
     const clock = new Clock({ clockOffsetMs: 0, tzRegion: 'Europe/Stockholm' });
     expect(clock.dayOf(new Date('2026-06-30T21:59:59.000Z'))).toBe('2026-06-30');
     expect(clock.dayOf(new Date('2026-06-30T22:00:00.000Z'))).toBe('2026-07-01');
+  });
+});
+
+describe('startOfDayIn', () => {
+  it('finds midnight in Stockholm in winter and in summer', () => {
+    expect(startOfDayIn('2026-01-15', 'Europe/Stockholm').toISOString()).toBe(
+      '2026-01-14T23:00:00.000Z',
+    );
+    expect(startOfDayIn('2026-07-01', 'Europe/Stockholm').toISOString()).toBe(
+      '2026-06-30T22:00:00.000Z',
+    );
+  });
+
+  it('handles the day summer time starts', () => {
+    expect(startOfDayIn('2026-03-29', 'Europe/Stockholm').toISOString()).toBe(
+      '2026-03-28T23:00:00.000Z',
+    );
+    expect(startOfDayIn('2026-03-30', 'Europe/Stockholm').toISOString()).toBe(
+      '2026-03-29T22:00:00.000Z',
+    );
   });
 });

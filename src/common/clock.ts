@@ -35,3 +35,36 @@ export class Clock {
     return `${parts.year}-${parts.month}-${parts.day}`;
   }
 }
+
+/** The UTC instant at which a calendar day (`YYYY-MM-DD`) begins in a time zone. */
+export function startOfDayIn(day: string, timeZone: string): Date {
+  const midnightUtc = Date.parse(`${day}T00:00:00.000Z`);
+  const offsetAt = (instant: number): number => {
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat('en-CA', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+      })
+        .formatToParts(new Date(instant))
+        .map((part) => [part.type, part.value]),
+    );
+    const local = Date.UTC(
+      Number(parts.year),
+      Number(parts.month) - 1,
+      Number(parts.day),
+      Number(parts.hour),
+      Number(parts.minute),
+      Number(parts.second),
+    );
+    return local - Math.floor(instant / 1000) * 1000;
+  };
+  // The offset may differ across a DST change on that day: correct once with the offset there.
+  const first = midnightUtc - offsetAt(midnightUtc);
+  return new Date(midnightUtc - offsetAt(first));
+}

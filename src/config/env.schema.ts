@@ -35,6 +35,7 @@ export interface AppConfig {
   clockOffsetMs: number;
   logLevel: LogLevel;
   loginRateLimit: number;
+  uploadMaxBytes: number;
   /** Express `trust proxy`: false, a hop count, or addresses/subnets of the proxies. */
   trustProxy: false | number | string;
 }
@@ -219,6 +220,7 @@ export function loadConfig(env: Env = readEnvironment()): AppConfig {
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     loginRateLimit: integer('LOGIN_RATE_LIMIT', 10, 1, 10_000),
     trustProxy,
+    uploadMaxBytes: integer('UPLOAD_MAX_MB', 50, 1, 2048) * 1024 * 1024,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

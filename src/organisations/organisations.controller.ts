@@ -10,7 +10,7 @@ import {
 import { CurrentActor, Roles } from '../auth/decorators.js';
 import { parseId } from '../common/parse-id.pipe.js';
 import type { Actor } from '../common/actor.js';
-import { DomainError } from '../common/domain-error.js';
+import { parseIfMatch } from '../common/if-match.js';
 import {
   CreateOrganisationDto,
   OrganisationDto,
@@ -66,15 +66,4 @@ export class OrganisationsController {
   ): Promise<OrganisationDto> {
     return this.organisations.update(id, body, actor, parseIfMatch(ifMatch));
   }
-}
-
-function parseIfMatch(header: string | undefined): number | undefined {
-  if (header === undefined) return undefined;
-  const match = /^(?:W\/)?"?(\d+)"?$/.exec(header.trim());
-  if (!match) {
-    throw DomainError.validation([
-      { field: 'If-Match', messages: ['If-Match must be a version such as "3"'] },
-    ]);
-  }
-  return Number(match[1]);
 }

@@ -26,7 +26,7 @@ export class OrganisationsService {
 
   async create(input: CreateOrganisationDto, actor: Actor): Promise<OrganisationDto> {
     return this.dataSource.transaction(async (manager) => {
-      if (input.parentId != null) await this.require(manager, input.parentId, 'parentId');
+      if (input.parentId != null) await this.requireOne(manager, input.parentId, 'parentId');
       const now = this.clock.now();
       const organisation = manager.create(Organisation, {
         name: input.name.trim(),
@@ -150,7 +150,8 @@ export class OrganisationsService {
     return found;
   }
 
-  private async require(manager: EntityManager, id: number, field: string): Promise<Organisation> {
+  /** The organisation, or 400 naming `field` when the id is unknown. */
+  async requireOne(manager: EntityManager, id: number, field: string): Promise<Organisation> {
     const organisation = await manager.findOneBy(Organisation, { id });
     if (!organisation) {
       throw DomainError.validation([
@@ -161,7 +162,7 @@ export class OrganisationsService {
   }
 
   private async assertNoCycle(manager: EntityManager, id: number, parentId: number): Promise<void> {
-    let current: Organisation | null = await this.require(manager, parentId, 'parentId');
+    let current: Organisation | null = await this.requireOne(manager, parentId, 'parentId');
     for (let depth = 0; current && depth < 100; depth += 1) {
       if (current.id === id) {
         throw DomainError.validation([

@@ -207,6 +207,15 @@ export class UsersService implements OnModuleInit {
     return dto;
   }
 
+  /** The active user, or 400 naming `field` when the id is unknown or the account inactive. */
+  async requireActive(manager: EntityManager, id: number, field: string): Promise<User> {
+    const user = await manager.findOneBy(User, { id, active: true });
+    if (!user) {
+      throw DomainError.validation([{ field, messages: [`${field} ${id} is not an active user`] }]);
+    }
+    return user;
+  }
+
   private async lockedUser(manager: EntityManager, id: number): Promise<User> {
     const locked = await manager.findOne(User, {
       where: { id },

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Redis } from 'ioredis';
 import { createConnection } from 'mysql2/promise';
@@ -35,7 +38,10 @@ export function testDatabaseUrl(name: string): string {
 }
 
 export function testConfig(env: Record<string, string> = {}): AppConfig {
+  const files = mkdtempSync(join(tmpdir(), 'remiss-test-'));
   return loadConfig({
+    STORAGE_DIR: join(files, 'storage'),
+    MAIL_DIR: join(files, 'mail'),
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     DATABASE_URL: testDatabaseUrl(uniqueName('remiss_test')),
@@ -102,6 +108,7 @@ export async function startTestApp(
       await app.close();
       if (keepData) return;
       await dropDatabase(config.databaseName);
+      rmSync(join(config.storageDir, '..'), { recursive: true, force: true });
       await clearRedisPrefix(config.redisUrl, config.queuePrefix);
     },
   };

@@ -1,0 +1,232 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, LessThan } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import { mayReadConfidential } from '../common/access.js';
+import type { Actor } from '../common/actor.js';
+import { Clock } from '../common/clock.js';
+import { DomainError } from '../common/domain-error.js';
+import { decodeCursor, encodeCursor, Page } from '../common/pagination.js';
+import { retryOnDeadlock } from '../database/transaction.js';
+import { OrganisationsService } from '../organisations/organisations.service.js';
+import { UsersService } from '../users/users.service.js';
+import { formatCaseNumber } from './case-number.js';
+import { assertCaseTransition, CaseStatus } from './case-status.js';
+import { Case } from './case.entity.js';
+import { CaseDto, CaseQueryDto, CreateCaseDto, UpdateCaseDto } from './dto/case.dto.js';
+import { searchCondition } from './case-search.js';
+
+@Injectable()
+export class CasesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly organisations: OrganisationsService,
+    private readonly users: UsersService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Registers a case; its number is allocated in the same transaction, so none is skipped. */
+  async create(input: CreateCaseDto, actor: Actor): Promise<CaseDto> {
+    return retryOnDeadlock(() =>
+      this.dataSource.transaction(async (manager) => {
+        const owner = await this.organisations.requireOne(
+          manager,
+          input.organisationId,
+          'organisationId',
+        );
+        if (!owner.seriesCode) {
+          throw DomainError.badRequest(
+            'organisation_without_series',
+            `${owner.name} has no seriesCode and cannot own cases; give it one first`,
+            [{ field: 'organisationId', messages: ['organisationId must have a seriesCode'] }],
+          );
+        }
+        if (input.officerId !== undefined) {
+          await this.users.requireActive(manager, input.officerId, 'officerId');
+        }
+        const now = this.clock.now();
+        const year = Number(this.clock.dayOf(now).slice(0, 4));
+        const sequence = await this.nextSequence(manager, owner.seriesCode, year);
+        const entity = manager.create(Case, {
+          caseNumber: formatCaseNumber(owner.seriesCode, year, sequence),
+          seriesCode: owner.seriesCode,
+          year,
+          sequence,
+          title: input.title.trim(),
+          description: input.description?.trim() || null,
+          organisationId: owner.id,
+          officerId: input.officerId ?? null,
+          classification: input.classification ?? null,
+          confidential: input.confidential ?? false,
+          status: 'open',
+          closedReason: null,
+          closedAt: null,
+          documentCount: 0,
+          registeredBy: actor.userId,
+          version: 1,
+          createdAt: now,
+          updatedAt: now,
+        });
+        await manager.insert(Case, entity);
+        const dto = CaseDto.from(await manager.findOneByOrFail(Case, { id: entity.id }));
+        await this.audit.record(manager, actor, {
+          action: 'case.created',
+          entity: 'case',
+          entityId: entity.id,
+          after: dto,
+        });
+        return dto;
+      }),
+    );
+  }
+
+  async get(id: number, actor: Actor): Promise<CaseDto> {
+    const entity = await this.dataSource.manager.findOneBy(Case, { id });
+    if (!entity) throw DomainError.notFound('Case', id);
+    return CaseDto.from(entity, mayReadConfidential(actor));
+  }
+
+  /** Newest first, with an opaque keyset cursor that stays stable while cases are registered. */
+  async list(query: CaseQueryDto, actor: Actor): Promise<Page<CaseDto>> {
+    const limit = query.limit ?? 50;
+    const builder = this.dataSource.manager
+      .createQueryBuilder(Case, 'c')
+      .orderBy('c.id', 'DESC')
+      .take(limit + 1);
+    if (query.status) builder.andWhere({ status: query.status });
+    if (query.organisationId) builder.andWhere({ organisationId: query.organisationId });
+    if (query.cursor !== undefined) {
+      const [afterId] = decodeCursor(query.cursor, ['number']);
+      builder.andWhere({ id: LessThan(afterId) });
+    }
+    const search = query.q?.trim() ? searchCondition('c', query.q) : null;
+    if (search) builder.andWhere(search.sql, search.parameters);
+    // Confidential titles must not be findable by those who may not read them.
+    if (search && !mayReadConfidential(actor)) builder.andWhere('c.confidential = 0');
+    const rows = await builder.getMany();
+    const visible = mayReadConfidential(actor);
+    return {
+      items: rows.slice(0, limit).map((row) => CaseDto.from(row, visible)),
+      nextCursor: rows.length > limit ? encodeCursor([rows[limit - 1].id]) : null,
+    };
+  }
+
+  async update(
+    id: number,
+    input: UpdateCaseDto,
+    actor: Actor,
+    expectedVersion?: number,
+  ): Promise<CaseDto> {
+    return this.change(id, actor, expectedVersion, 'case.updated', async (entity, manager) => {
+      if (input.officerId != null)
+        await this.users.requireActive(manager, input.officerId, 'officerId');
+      if (input.title !== undefined) entity.title = input.title.trim();
+      if (input.description !== undefined) entity.description = input.description?.trim() || null;
+      if (input.officerId !== undefined) entity.officerId = input.officerId;
+      if (input.classification !== undefined) entity.classification = input.classification;
+      if (input.confidential !== undefined) entity.confidential = input.confidential;
+    });
+  }
+
+  /** Closes (avslutar) or reopens a case; the reason is kept and audited. */
+  async setStatus(id: number, status: CaseStatus, reason: string, actor: Actor): Promise<CaseDto> {
+    const action = status === 'closed' ? 'case.closed' : 'case.reopened';
+    return this.change(
+      id,
+      actor,
+      undefined,
+      action,
+      (entity) => {
+        assertCaseTransition(entity.status, status);
+        entity.status = status;
+        entity.closedReason = status === 'closed' ? reason.trim() : null;
+        entity.closedAt = status === 'closed' ? this.clock.now() : null;
+        return Promise.resolve();
+      },
+      { reason: reason.trim() },
+    );
+  }
+
+  /**
+   * Locks the case row and takes the next document number within it (n counts up without gaps,
+   * because the increment rolls back with the transaction that uses it).
+   */
+  async takeDocumentNumber(
+    manager: EntityManager,
+    caseId: number,
+  ): Promise<{ entity: Case; number: number }> {
+    const entity = await manager.findOne(Case, {
+      where: { id: caseId },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (!entity) throw DomainError.notFound('Case', caseId);
+    const number = entity.documentCount + 1;
+    await manager.update(Case, { id: caseId }, { documentCount: number });
+    return { entity, number };
+  }
+
+  /** 404 unless the case exists. */
+  async assertExists(id: number): Promise<Case> {
+    const entity = await this.dataSource.manager.findOneBy(Case, { id });
+    if (!entity) throw DomainError.notFound('Case', id);
+    return entity;
+  }
+
+  private async change(
+    id: number,
+    actor: Actor,
+    expectedVersion: number | undefined,
+    action: string,
+    apply: (entity: Case, manager: EntityManager) => Promise<void>,
+    extra: Record<string, unknown> = {},
+  ): Promise<CaseDto> {
+    return this.dataSource.transaction(async (manager) => {
+      const entity = await manager.findOne(Case, {
+        where: { id },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!entity) throw DomainError.notFound('Case', id);
+      if (expectedVersion !== undefined && entity.version !== expectedVersion) {
+        throw new DomainError(
+          HttpStatus.CONFLICT,
+          'version_mismatch',
+          `Case ${entity.caseNumber} has changed (version ${entity.version}); reload and try again`,
+        );
+      }
+      const before = CaseDto.from(entity);
+      await apply(entity, manager);
+      if (JSON.stringify(CaseDto.from(entity)) === JSON.stringify(before)) return before;
+      entity.version += 1;
+      entity.updatedAt = this.clock.now();
+      await manager.save(entity);
+      const after = CaseDto.from(entity);
+      await this.audit.record(manager, actor, {
+        action,
+        entity: 'case',
+        entityId: id,
+        before,
+        after: { ...after, ...extra },
+      });
+      return after;
+    });
+  }
+
+  private async nextSequence(
+    manager: EntityManager,
+    seriesCode: string,
+    year: number,
+  ): Promise<number> {
+    // The upsert takes the row lock that serialises concurrent registrations in one series.
+    await manager.query(
+      'INSERT INTO case_number_sequence (series_code, year, last_value) VALUES (?, ?, 1) ' +
+        'ON DUPLICATE KEY UPDATE last_value = last_value + 1',
+      [seriesCode, year],
+    );
+    const [row] = await manager.query<{ value: number }[]>(
+      'SELECT last_value AS value FROM case_number_sequence WHERE series_code = ? AND year = ?',
+      [seriesCode, year],
+    );
+    return Number(row.value);
+  }
+}

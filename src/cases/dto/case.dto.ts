@@ -1,0 +1,202 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
+import { PageQueryDto } from '../../common/pagination.js';
+import { CASE_STATUSES, type CaseStatus } from '../case-status.js';
+import type { Case } from '../case.entity.js';
+
+const CLASSIFICATION = /^[0-9A-Za-z.-]{1,32}$/;
+const CLASSIFICATION_MESSAGE =
+  'classification must be a code such as 1.4.2 (letters, digits, . and -)';
+
+export class CreateCaseDto {
+  @ApiProperty({ example: 'Strategi för etnisk och kulturell inkludering' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  title: string;
+
+  @ApiPropertyOptional({
+    example: 'Förslag till strategi som skickas på remiss till nämnder och bolag.',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(20_000)
+  description?: string;
+
+  @ApiProperty({
+    example: 2,
+    description: 'Owning organisation; its seriesCode picks the number series',
+  })
+  @IsInt()
+  @Min(1)
+  organisationId: number;
+
+  @ApiPropertyOptional({ example: 3, description: 'Case officer (handläggare), a user id' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  officerId?: number;
+
+  @ApiPropertyOptional({ example: '1.4.2', description: 'Classification code (klassificering)' })
+  @IsOptional()
+  @Matches(CLASSIFICATION, { message: CLASSIFICATION_MESSAGE })
+  classification?: string;
+
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @IsBoolean()
+  confidential?: boolean;
+}
+
+/** Every field optional; `null` clears description, officerId and classification. */
+export class UpdateCaseDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  title?: string;
+
+  @ApiPropertyOptional({ nullable: true, type: String })
+  @ValidateIf((_, value) => value !== null && value !== undefined)
+  @IsString()
+  @MaxLength(20_000)
+  description?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, type: Number })
+  @ValidateIf((_, value) => value !== null && value !== undefined)
+  @IsInt()
+  @Min(1)
+  officerId?: number | null;
+
+  @ApiPropertyOptional({ nullable: true, type: String })
+  @ValidateIf((_, value) => value !== null && value !== undefined)
+  @Matches(CLASSIFICATION, { message: CLASSIFICATION_MESSAGE })
+  classification?: string | null;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  confidential?: boolean;
+}
+
+export class CaseStatusChangeDto {
+  @ApiProperty({ example: 'Beslut fattat i KS § 42; inget mer att handlägga.' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2_000)
+  reason: string;
+}
+
+export class CaseQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'Words in title or description, or (part of) a case number' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+
+  @ApiPropertyOptional({ enum: CASE_STATUSES })
+  @IsOptional()
+  @IsIn(CASE_STATUSES, { message: `status must be one of ${CASE_STATUSES.join(', ')}` })
+  status?: CaseStatus;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  organisationId?: number;
+}
+
+export class CaseDto {
+  @ApiProperty({ example: 12 })
+  id: number;
+
+  @ApiProperty({ example: 'KS 2026/0001' })
+  caseNumber: string;
+
+  @ApiProperty({ nullable: true, type: String, description: 'null when redacted' })
+  title: string | null;
+
+  @ApiProperty({ nullable: true, type: String })
+  description: string | null;
+
+  @ApiProperty({ example: 2 })
+  organisationId: number;
+
+  @ApiProperty({ nullable: true, type: Number })
+  officerId: number | null;
+
+  @ApiProperty({ nullable: true, type: String, example: '1.4.2' })
+  classification: string | null;
+
+  @ApiProperty()
+  confidential: boolean;
+
+  @ApiProperty({ description: 'true when confidential details are withheld from this user' })
+  redacted: boolean;
+
+  @ApiProperty({ enum: CASE_STATUSES })
+  status: CaseStatus;
+
+  @ApiProperty({ nullable: true, type: String })
+  closedReason: string | null;
+
+  @ApiProperty({ nullable: true, type: String })
+  closedAt: string | null;
+
+  @ApiProperty({ example: 3 })
+  documentCount: number;
+
+  @ApiProperty({ example: 1 })
+  version: number;
+
+  @ApiProperty({ example: '2026-11-22T08:00:00.000Z', description: 'When the case was registered' })
+  createdAt: string;
+
+  @ApiProperty({ example: '2026-11-22T08:00:00.000Z' })
+  updatedAt: string;
+
+  /** The case as a user sees it: confidential details only for those allowed to read them. */
+  static from(entity: Case, mayReadConfidential = true): CaseDto {
+    const redacted = entity.confidential && !mayReadConfidential;
+    return {
+      id: entity.id,
+      caseNumber: entity.caseNumber,
+      title: redacted ? null : entity.title,
+      description: redacted ? null : entity.description,
+      organisationId: entity.organisationId,
+      officerId: entity.officerId,
+      classification: redacted ? null : entity.classification,
+      confidential: entity.confidential,
+      redacted,
+      status: entity.status,
+      closedReason: redacted ? null : entity.closedReason,
+      closedAt: entity.closedAt?.toISOString() ?? null,
+      documentCount: entity.documentCount,
+      version: entity.version,
+      createdAt: entity.createdAt.toISOString(),
+      updatedAt: entity.updatedAt.toISOString(),
+    };
+  }
+}
+
+export class CasePageDto {
+  @ApiProperty({ type: [CaseDto] })
+  items: CaseDto[];
+
+  @ApiProperty({ nullable: true, type: String })
+  nextCursor: string | null;
+}

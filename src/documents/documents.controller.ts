@@ -1,0 +1,120 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Param,
+  Post,
+  Query,
+  StreamableFile,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiPayloadTooLargeResponse,
+  ApiProduces,
+  ApiTags,
+  ApiUnsupportedMediaTypeResponse,
+} from '@nestjs/swagger';
+import { create as contentDisposition } from 'content-disposition';
+import { CurrentActor, Roles } from '../auth/decorators.js';
+import { CASE_READERS } from '../cases/cases.controller.js';
+import type { Actor } from '../common/actor.js';
+import { parseId } from '../common/parse-id.pipe.js';
+import { DiscardUploadInterceptor } from './discard-upload.interceptor.js';
+import { DocumentsService, type UploadedFile as UploadedFileData } from './documents.service.js';
+import {
+  DocumentDto,
+  DocumentListDto,
+  DocumentPageDto,
+  DocumentQueryDto,
+  RegisterDocumentDto,
+  RegisterDocumentFormDto,
+} from './dto/document.dto.js';
+
+@ApiTags('documents')
+@ApiBearerAuth()
+@Controller('api/cases/:caseId/documents')
+export class CaseDocumentsController {
+  constructor(private readonly documents: DocumentsService) {}
+
+  @Post()
+  @Roles('registrar', 'clerk', 'admin')
+  @UseInterceptors(FileInterceptor('file'), DiscardUploadInterceptor)
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ type: RegisterDocumentFormDto })
+  @ApiCreatedResponse({ type: DocumentDto })
+  @ApiPayloadTooLargeResponse({ description: 'The file is larger than UPLOAD_MAX_MB' })
+  @ApiUnsupportedMediaTypeResponse({
+    description: 'Not on the allow-list, or bytes contradict the name',
+  })
+  register(
+    @Param('caseId', parseId('caseId')) caseId: number,
+    @Body() body: RegisterDocumentDto,
+    @UploadedFile() file: UploadedFileData | undefined,
+    @CurrentActor() actor: Actor,
+  ): Promise<DocumentDto> {
+    return this.documents.register(caseId, body, file, actor);
+  }
+
+  @Get()
+  @Roles(...CASE_READERS)
+  @ApiOkResponse({ type: DocumentListDto })
+  async list(
+    @Param('caseId', parseId('caseId')) caseId: number,
+    @CurrentActor() actor: Actor,
+  ): Promise<DocumentListDto> {
+    return { items: await this.documents.listForCase(caseId, actor) };
+  }
+}
+
+@ApiTags('documents')
+@ApiBearerAuth()
+@Controller('api/documents')
+export class DocumentsController {
+  constructor(private readonly documents: DocumentsService) {}
+
+  @Get()
+  @Roles(...CASE_READERS)
+  @ApiOkResponse({ type: DocumentPageDto, description: 'The register (diarium), oldest first' })
+  list(@Query() query: DocumentQueryDto, @CurrentActor() actor: Actor): Promise<DocumentPageDto> {
+    return this.documents.list(query, actor);
+  }
+
+  @Get(':id')
+  @Roles(...CASE_READERS)
+  @ApiOkResponse({ type: DocumentDto })
+  get(@Param('id', parseId()) id: number, @CurrentActor() actor: Actor): Promise<DocumentDto> {
+    return this.documents.get(id, actor);
+  }
+
+  @Get(':id/content')
+  @Roles(...CASE_READERS)
+  @ApiProduces('application/octet-stream')
+  @ApiOkResponse({ description: 'The file, byte for byte' })
+  @ApiForbiddenResponse({ description: 'Confidential, and the user may not read it' })
+  async content(
+    @Param('id', parseId()) id: number,
+    @CurrentActor() actor: Actor,
+  ): Promise<StreamableFile> {
+    const content = await this.documents.content(id, actor);
+    return new StreamableFile(content.stream, {
+      type: content.mimeType,
+      length: content.size,
+      disposition: contentDisposition(content.fileName, {
+        type: 'attachment',
+        // Old clients read only the plain name: give them å→a rather than question marks.
+        fallback: content.fileName
+          .normalize('NFD')
+          .replace(/[\u0300-\u036f]/g, '')
+          .replace(/[^\x20-\x7e]/g, '_'),
+      }),
+    });
+  }
+}

@@ -1,0 +1,207 @@
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Readable } from 'node:stream';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import { formatDocumentNumber } from '../cases/case-number.js';
+import { Case } from '../cases/case.entity.js';
+import { CasesService } from '../cases/cases.service.js';
+import { mayReadConfidential } from '../common/access.js';
+import type { Actor } from '../common/actor.js';
+import { Clock, startOfDayIn } from '../common/clock.js';
+import { DomainError } from '../common/domain-error.js';
+import { decodeCursor, encodeCursor, Page } from '../common/pagination.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/env.schema.js';
+import { retryOnDeadlock } from '../database/transaction.js';
+import { Document } from './document.entity.js';
+import { DocumentDto, DocumentQueryDto, RegisterDocumentDto } from './dto/document.dto.js';
+import { inspectFile } from './file-inspection.js';
+import { DOCUMENT_STORAGE, type DocumentStorage } from './storage/document-storage.js';
+
+/** An uploaded file as multer leaves it in the storage's incoming folder. */
+export interface UploadedFile {
+  path: string;
+  originalname: string;
+  mimetype: string;
+  size: number;
+}
+
+export interface DocumentContent {
+  stream: Readable;
+  fileName: string;
+  mimeType: string;
+  size: number;
+}
+
+const ONE_DAY_MS = 86_400_000;
+
+@Injectable()
+export class DocumentsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(DOCUMENT_STORAGE) private readonly storage: DocumentStorage,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly cases: CasesService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Registers a file as the next document of a case. The file is checked and stored first; the
+   * row that points to it is committed only after that, so no row ever points to a missing file.
+   * The caller removes whatever is left at `file.path` afterwards (nothing, once stored).
+   */
+  async register(
+    caseId: number,
+    fields: RegisterDocumentDto,
+    file: UploadedFile | undefined,
+    actor: Actor,
+  ): Promise<DocumentDto> {
+    await this.cases.assertExists(caseId);
+    if (!file) {
+      throw DomainError.validation([{ field: 'file', messages: ['file is required'] }]);
+    }
+    if (file.size === 0) {
+      throw DomainError.badRequest('empty_file', 'file is empty', [
+        { field: 'file', messages: ['file must not be empty'] },
+      ]);
+    }
+    const fileName = file.originalname.normalize('NFC');
+    // eslint-disable-next-line no-control-regex -- control characters are what is refused
+    if (fileName.length > 255 || /[\x00-\x1f/\\]/.test(fileName)) {
+      throw DomainError.validation([
+        { field: 'file', messages: ['file name must be at most 255 characters, without / or \\'] },
+      ]);
+    }
+    const inspected = await inspectFile(file.path, fileName, file.mimetype, file.size);
+    await this.storage.put(file.path, inspected.sha256);
+    return await retryOnDeadlock(() =>
+      this.dataSource.transaction(async (manager) => {
+        const { entity: owner, number } = await this.cases.takeDocumentNumber(manager, caseId);
+        const now = this.clock.now();
+        const document = manager.create(Document, {
+          caseId,
+          number,
+          documentNumber: formatDocumentNumber(owner.caseNumber, number),
+          direction: fields.direction,
+          title: fields.title.trim(),
+          counterpart: fields.counterpart?.trim() || null,
+          date: fields.date ?? this.clock.dayOf(now),
+          registeredAt: now,
+          registeredBy: actor.userId,
+          fileName,
+          mimeType: inspected.mimeType,
+          size: file.size,
+          sha256: inspected.sha256,
+          confidentiality: fields.confidentiality?.trim() || null,
+        });
+        await manager.insert(Document, document);
+        const dto = DocumentDto.from(document, owner.caseNumber, false);
+        await this.audit.record(manager, actor, {
+          action: 'document.registered',
+          entity: 'document',
+          entityId: document.id,
+          after: dto,
+        });
+        return DocumentDto.from(document, owner.caseNumber, this.redacted(owner, document, actor));
+      }),
+    );
+  }
+
+  /** A case's documents in number order. */
+  async listForCase(caseId: number, actor: Actor): Promise<DocumentDto[]> {
+    const owner = await this.cases.assertExists(caseId);
+    const documents = await this.dataSource.manager.find(Document, {
+      where: { caseId },
+      order: { number: 'ASC' },
+    });
+    return documents.map((document) =>
+      DocumentDto.from(document, owner.caseNumber, this.redacted(owner, document, actor)),
+    );
+  }
+
+  /** The register (diarium): documents by registration time across cases, oldest first. */
+  async list(query: DocumentQueryDto, actor: Actor): Promise<Page<DocumentDto>> {
+    const limit = query.limit ?? 50;
+    const builder = this.dataSource.manager
+      .createQueryBuilder(Document, 'd')
+      .innerJoinAndMapOne('d.case', Case, 'c', 'c.id = d.case_id')
+      .orderBy('d.registeredAt', 'ASC')
+      .addOrderBy('d.id', 'ASC')
+      .take(limit + 1);
+    if (query.from) {
+      builder.andWhere('d.registered_at >= :from', {
+        from: startOfDayIn(query.from, this.config.tzRegion),
+      });
+    }
+    if (query.to) {
+      const dayAfter = new Date(Date.parse(`${query.to}T00:00:00Z`) + ONE_DAY_MS)
+        .toISOString()
+        .slice(0, 10);
+      builder.andWhere('d.registered_at < :to', {
+        to: startOfDayIn(dayAfter, this.config.tzRegion),
+      });
+    }
+    if (query.direction)
+      builder.andWhere('d.direction = :direction', { direction: query.direction });
+    if (query.cursor !== undefined) {
+      const [at, id] = decodeCursor(query.cursor, ['number', 'number']);
+      builder.andWhere('(d.registered_at > :at OR (d.registered_at = :at AND d.id > :id))', {
+        at: new Date(at),
+        id,
+      });
+    }
+    const rows = await builder.getMany();
+    const last = rows[limit - 1];
+    return {
+      items: rows
+        .slice(0, limit)
+        .map((document) =>
+          DocumentDto.from(
+            document,
+            document.case!.caseNumber,
+            this.redacted(document.case!, document, actor),
+          ),
+        ),
+      nextCursor: rows.length > limit ? encodeCursor([last.registeredAt.getTime(), last.id]) : null,
+    };
+  }
+
+  async get(id: number, actor: Actor): Promise<DocumentDto> {
+    const { document, owner } = await this.load(id);
+    return DocumentDto.from(document, owner.caseNumber, this.redacted(owner, document, actor));
+  }
+
+  /** The stored bytes; 403 for confidential material unless the user may read it. */
+  async content(id: number, actor: Actor): Promise<DocumentContent> {
+    const { document, owner } = await this.load(id);
+    if (this.redacted(owner, document, actor)) {
+      throw new DomainError(
+        HttpStatus.FORBIDDEN,
+        'confidential',
+        `${document.documentNumber} is confidential; only registrars and admins may open it`,
+      );
+    }
+    return {
+      stream: await this.storage.open(document.sha256),
+      fileName: document.fileName,
+      mimeType: document.mimeType,
+      size: document.size,
+    };
+  }
+
+  private async load(id: number): Promise<{ document: Document; owner: Case }> {
+    const document = await this.dataSource.manager
+      .createQueryBuilder(Document, 'd')
+      .innerJoinAndMapOne('d.case', Case, 'c', 'c.id = d.case_id')
+      .where('d.id = :id', { id })
+      .getOne();
+    if (!document) throw DomainError.notFound('Document', id);
+    return { document, owner: document.case! };
+  }
+
+  private redacted(owner: Case, document: Document, actor: Actor): boolean {
+    return (owner.confidential || document.confidentiality !== null) && !mayReadConfidential(actor);
+  }
+}
