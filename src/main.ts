@@ -2,15 +2,23 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createHttpApp, createWorker, prepareInfrastructure } from './bootstrap.js';
 import { ConfigError, loadConfig } from './config/env.schema.js';
-import { StartupError } from './database/database-setup.js';
+import { ensureDatabase, StartupError } from './database/database-setup.js';
+import { forkHttpProcesses, isClusterChild } from './http-cluster.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = new Logger('Remiss');
-  const engine = await prepareInfrastructure(config, (message) => logger.log(message));
+  // A cluster child finds the database prepared by its primary; it only learns the engine.
+  const engine = isClusterChild()
+    ? await ensureDatabase(config)
+    : await prepareInfrastructure(config, (message) => logger.log(message));
   if (config.appRole === 'worker') {
     await createWorker(config, engine);
     logger.log(`Worker started in ${Math.round(process.uptime() * 1000)} ms`);
+    return;
+  }
+  if (config.httpProcesses > 1 && !isClusterChild()) {
+    forkHttpProcesses(config, logger);
     return;
   }
   const app = await createHttpApp(config, engine);

@@ -45,7 +45,7 @@ export class AuthGuard implements CanActivate {
       userId: user.id,
       label: user.email,
       roles: user.roles,
-      organisationIds: user.organisations.map((organisation) => organisation.id),
+      organisationIds: user.organisationIds,
       requestId: request.id === undefined ? null : String(request.id),
     };
 

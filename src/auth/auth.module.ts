@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { createSecretKey } from 'node:crypto';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
@@ -17,11 +18,16 @@ import { RedisThrottlerStorage } from './redis-throttler.storage.js';
     UsersModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
-        secret: config.jwtSecret,
-        signOptions: { algorithm: 'HS256', expiresIn: config.jwtTtlSeconds, issuer: 'remiss' },
-        verifyOptions: { algorithms: ['HS256'], issuer: 'remiss' },
-      }),
+      useFactory: (config: AppConfig) => {
+        // A KeyObject spares jsonwebtoken from trying (and failing) to parse the secret as a
+        // public key on every request.
+        const key = createSecretKey(Buffer.from(config.jwtSecret));
+        return {
+          secretOrKeyProvider: () => key,
+          signOptions: { algorithm: 'HS256', expiresIn: config.jwtTtlSeconds, issuer: 'remiss' },
+          verifyOptions: { algorithms: ['HS256'], issuer: 'remiss' },
+        };
+      },
     }),
     // Applied to the login route only (see AuthController); counts are shared through Redis.
     ThrottlerModule.forRootAsync({

@@ -68,8 +68,16 @@ export class CasesService {
           createdAt: now,
           updatedAt: now,
         });
-        await manager.insert(Case, entity);
-        const dto = CaseDto.from(await manager.findOneByOrFail(Case, { id: entity.id }));
+        // Every column is given, so skip TypeORM's re-read of defaults after the insert.
+        const inserted = await manager
+          .createQueryBuilder()
+          .insert()
+          .into(Case)
+          .values(entity)
+          .updateEntity(false)
+          .execute();
+        entity.id = (inserted.raw as { insertId: number }).insertId;
+        const dto = CaseDto.from(entity);
         await this.audit.record(manager, actor, {
           action: 'case.created',
           entity: 'case',
@@ -93,7 +101,7 @@ export class CasesService {
     const builder = this.dataSource.manager
       .createQueryBuilder(Case, 'c')
       .orderBy('c.id', 'DESC')
-      .take(limit + 1);
+      .limit(limit + 1);
     if (query.status) builder.andWhere({ status: query.status });
     if (query.organisationId) builder.andWhere({ organisationId: query.organisationId });
     if (query.cursor !== undefined) {
@@ -217,16 +225,13 @@ export class CasesService {
     seriesCode: string,
     year: number,
   ): Promise<number> {
-    // The upsert takes the row lock that serialises concurrent registrations in one series.
-    await manager.query(
-      'INSERT INTO case_number_sequence (series_code, year, last_value) VALUES (?, ?, 1) ' +
-        'ON DUPLICATE KEY UPDATE last_value = last_value + 1',
+    // One round trip: the upsert takes the row lock that serialises registrations in the series
+    // (held until commit) and hands the new value back through LAST_INSERT_ID.
+    const result = await manager.query<{ insertId: number }>(
+      'INSERT INTO case_number_sequence (series_code, year, last_value) VALUES (?, ?, LAST_INSERT_ID(1)) ' +
+        'ON DUPLICATE KEY UPDATE last_value = LAST_INSERT_ID(last_value + 1)',
       [seriesCode, year],
     );
-    const [row] = await manager.query<{ value: number }[]>(
-      'SELECT last_value AS value FROM case_number_sequence WHERE series_code = ? AND year = ?',
-      [seriesCode, year],
-    );
-    return Number(row.value);
+    return Number(result.insertId);
   }
 }

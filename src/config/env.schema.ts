@@ -36,6 +36,7 @@ export interface AppConfig {
   logLevel: LogLevel;
   loginRateLimit: number;
   uploadMaxBytes: number;
+  httpProcesses: number;
   /** Express `trust proxy`: false, a hop count, or addresses/subnets of the proxies. */
   trustProxy: false | number | string;
 }
@@ -220,6 +221,7 @@ export function loadConfig(env: Env = readEnvironment()): AppConfig {
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     loginRateLimit: integer('LOGIN_RATE_LIMIT', 10, 1, 10_000),
     trustProxy,
+    httpProcesses: integer('HTTP_PROCESSES', 1, 1, 64),
     uploadMaxBytes: integer('UPLOAD_MAX_MB', 50, 1, 2048) * 1024 * 1024,
   };
   if (problems.length > 0) throw new ConfigError(problems);

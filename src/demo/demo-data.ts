@@ -128,3 +128,81 @@ export const DEMO_USERS: DemoUser[] = [
     what: 'reader (auditor) / revisor',
   },
 ];
+
+export interface DemoDocument {
+  fileName: string;
+  title: string;
+  direction: 'incoming' | 'outgoing' | 'internal';
+  counterpart?: string;
+  date: string;
+  confidentiality?: string;
+  lines: string[];
+}
+
+export interface DemoCase {
+  title: string;
+  description: string;
+  organisation: string;
+  classification: string;
+  confidential?: boolean;
+  documents: DemoDocument[];
+}
+
+export const DEMO_CASES: DemoCase[] = [
+  {
+    title: 'Strategi för etnisk och kulturell inkludering',
+    description:
+      'Förslag till strategi som skickas på remiss till samtliga nämnder och bolag inom kommunkoncernen.',
+    organisation: 'Kommunstyrelsen',
+    classification: '1.4.2',
+    documents: [
+      {
+        fileName: 'Förslag till strategi för etnisk och kulturell inkludering.pdf',
+        title: 'Förslag till strategi för etnisk och kulturell inkludering',
+        direction: 'internal',
+        date: '2021-05-10',
+        lines: [
+          'Strategi för etnisk och kulturell inkludering',
+          'Förslag, remissversion',
+          '',
+          '4. Handlingsplan',
+          '4.3 a  Kompetensutveckling för chefer och medarbetare.',
+        ],
+      },
+    ],
+  },
+  {
+    title: 'Remissvar gällande förslag till strategi för etnisk och kulturell inkludering',
+    description: 'Servicenämndens yttrande över kommunstyrelsens förslag till strategi.',
+    organisation: 'Servicenämnden',
+    classification: '1.4.2',
+    documents: [
+      {
+        fileName: 'Remiss från kommunstyrelsen.pdf',
+        title: 'Remiss: Strategi för etnisk och kulturell inkludering',
+        direction: 'incoming',
+        counterpart: 'Kommunstyrelsen',
+        date: '2021-05-21',
+        lines: ['Remiss', 'Svar senast 2021-08-20.'],
+      },
+    ],
+  },
+  {
+    title: 'Ansökan om skyddat boende',
+    description: 'Ärendet innehåller uppgifter om enskilds personliga förhållanden.',
+    organisation: 'Kommunstyrelsen',
+    classification: '2.3.1',
+    confidential: true,
+    documents: [
+      {
+        fileName: 'Ansökan.pdf',
+        title: 'Ansökan om skyddat boende',
+        direction: 'incoming',
+        counterpart: 'Enskild',
+        date: '2026-11-02',
+        confidentiality: 'OSL 26 kap. 1 §',
+        lines: ['Ansökan', '(sekretess)'],
+      },
+    ],
+  },
+];

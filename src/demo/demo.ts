@@ -4,9 +4,17 @@ import { createHttpApp, prepareInfrastructure } from '../bootstrap.js';
 import { systemActor } from '../common/actor.js';
 import { ConfigError, loadConfig, readEnvironment } from '../config/env.schema.js';
 import { StartupError } from '../database/database-setup.js';
+import { randomUUID } from 'node:crypto';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { CasesService } from '../cases/cases.service.js';
+import { DocumentsService } from '../documents/documents.service.js';
+import { DOCUMENT_STORAGE, type DocumentStorage } from '../documents/storage/document-storage.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
 import { UsersService } from '../users/users.service.js';
-import { DEMO_ORGANISATIONS, DEMO_PASSWORD, DEMO_USERS } from './demo-data.js';
+import { DEMO_CASES, DEMO_ORGANISATIONS, DEMO_PASSWORD, DEMO_USERS } from './demo-data.js';
+import { simplePdf } from './demo-pdf.js';
 
 const ADMIN_EMAIL = 'admin@exempel.se';
 
@@ -46,6 +54,63 @@ async function seed(organisations: OrganisationsService, users: UsersService): P
   }
 }
 
+/** The demo cases with their documents, registered through the services like any upload. */
+async function seedCases(app: INestApplication): Promise<number> {
+  // Registered as an admin-like system actor, so confidential titles are readable for the check.
+  const actor = { ...systemActor('demo'), roles: ['admin' as const] };
+  const cases = app.get(CasesService);
+  const documents = app.get(DocumentsService);
+  const storage = app.get<DocumentStorage>(DOCUMENT_STORAGE);
+  const organisations = (await app.get(OrganisationsService).list({ limit: 200 })).items;
+  const existing = new Set(
+    (await cases.list({ limit: 200 }, actor)).items.map((item) => item.title),
+  );
+  let created = 0;
+  for (const demoCase of DEMO_CASES) {
+    if (existing.has(demoCase.title)) continue;
+    const owner = organisations.find((organisation) => organisation.name === demoCase.organisation);
+    if (!owner) continue;
+    const registered = await cases.create(
+      {
+        title: demoCase.title,
+        description: demoCase.description,
+        organisationId: owner.id,
+        classification: demoCase.classification,
+        confidential: demoCase.confidential ?? false,
+      },
+      actor,
+    );
+    for (const document of demoCase.documents) {
+      const bytes = simplePdf(document.lines);
+      const path = join(storage.incomingDir, `${randomUUID()}.upload`);
+      await writeFile(path, bytes);
+      try {
+        await documents.register(
+          registered.id,
+          {
+            title: document.title,
+            direction: document.direction,
+            counterpart: document.counterpart,
+            date: document.date,
+            confidentiality: document.confidentiality,
+          },
+          {
+            path,
+            originalname: document.fileName,
+            mimetype: 'application/pdf',
+            size: bytes.length,
+          },
+          actor,
+        );
+      } finally {
+        await rm(path, { force: true });
+      }
+    }
+    created += 1;
+  }
+  return created;
+}
+
 async function main(): Promise<void> {
   const config = loadConfig({
     BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
@@ -55,6 +120,7 @@ async function main(): Promise<void> {
   const engine = await prepareInfrastructure(config);
   const app = await createHttpApp(config, engine);
   await seed(app.get(OrganisationsService), app.get(UsersService));
+  await seedCases(app);
   await app.listen(config.port);
 
   const base = config.publicUrl.href.replace(/\/$/, '');
@@ -70,6 +136,8 @@ Remiss demo – ${config.municipalityName}
   API-dokumentation / API docs:        ${base}/api/docs
   Hälsa / health:                      ${base}/health
   Katalogen / directory:               ${DEMO_ORGANISATIONS.length} nämnder, bolag och remissinstanser
+  Diariet / register:                  ${DEMO_CASES.length} ärenden med handlingar (GET ${base}/api/cases)
+  Filer / document files:              ${config.storageDir}
   Inloggningar / logins (lösenord / password: ${DEMO_PASSWORD}):
 ${logins}
   Logga in / log in:

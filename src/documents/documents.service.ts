@@ -129,7 +129,7 @@ export class DocumentsService {
       .innerJoinAndMapOne('d.case', Case, 'c', 'c.id = d.case_id')
       .orderBy('d.registeredAt', 'ASC')
       .addOrderBy('d.id', 'ASC')
-      .take(limit + 1);
+      .limit(limit + 1);
     if (query.from) {
       builder.andWhere('d.registered_at >= :from', {
         from: startOfDayIn(query.from, this.config.tzRegion),

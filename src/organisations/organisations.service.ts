@@ -118,7 +118,7 @@ export class OrganisationsService {
   async list(query: OrganisationPageQueryDto): Promise<Page<OrganisationDto>> {
     const limit = query.limit ?? 200;
     const builder = pageByName(
-      this.dataSource.manager.createQueryBuilder(Organisation, 'organisation').take(limit + 1),
+      this.dataSource.manager.createQueryBuilder(Organisation, 'organisation').limit(limit + 1),
       'organisation',
       query.cursor,
     );
