@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, LessThan } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
@@ -8,6 +8,7 @@ import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { decodeCursor, encodeCursor, Page } from '../common/pagination.js';
 import { retryOnDeadlock } from '../database/transaction.js';
+import { lockVersioned } from '../database/versioned-lock.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
 import { UsersService } from '../users/users.service.js';
 import { formatCaseNumber } from './case-number.js';
@@ -190,18 +191,7 @@ export class CasesService {
     extra: Record<string, unknown> = {},
   ): Promise<CaseDto> {
     return this.dataSource.transaction(async (manager) => {
-      const entity = await manager.findOne(Case, {
-        where: { id },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (!entity) throw DomainError.notFound('Case', id);
-      if (expectedVersion !== undefined && entity.version !== expectedVersion) {
-        throw new DomainError(
-          HttpStatus.CONFLICT,
-          'version_mismatch',
-          `Case ${entity.caseNumber} has changed (version ${entity.version}); reload and try again`,
-        );
-      }
+      const entity = await lockVersioned(manager, Case, id, 'Case', expectedVersion);
       const before = CaseDto.from(entity);
       await apply(entity, manager);
       if (JSON.stringify(CaseDto.from(entity)) === JSON.stringify(before)) return before;

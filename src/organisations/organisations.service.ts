@@ -8,6 +8,7 @@ import { DomainError } from '../common/domain-error.js';
 import type { Page } from '../common/pagination.js';
 import { isDuplicateKey } from '../database/errors.js';
 import { nextNameCursor, pageByName } from '../database/keyset.js';
+import { lockVersioned } from '../database/versioned-lock.js';
 import {
   CreateOrganisationDto,
   OrganisationDto,
@@ -66,17 +67,13 @@ export class OrganisationsService {
     expectedVersion?: number,
   ): Promise<OrganisationDto> {
     return this.dataSource.transaction(async (manager) => {
-      const organisation = await manager.findOne(Organisation, {
-        where: { id },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (!organisation) throw DomainError.notFound('Organisation', id);
-      if (expectedVersion !== undefined && organisation.version !== expectedVersion) {
-        throw DomainError.conflict(
-          'version_mismatch',
-          `Organisation ${id} has changed (version ${organisation.version}); reload and try again`,
-        );
-      }
+      const organisation = await lockVersioned(
+        manager,
+        Organisation,
+        id,
+        'Organisation',
+        expectedVersion,
+      );
       const before = OrganisationDto.from(organisation);
       if (input.parentId != null) await this.assertNoCycle(manager, id, input.parentId);
       if (input.name !== undefined) organisation.name = input.name.trim();
