@@ -6,6 +6,7 @@ import { mayReadConfidential } from '../common/access.js';
 import type { Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
+import { KeyedMutex } from '../common/keyed-mutex.js';
 import { decodeCursor, encodeCursor, Page } from '../common/pagination.js';
 import { retryOnDeadlock } from '../database/transaction.js';
 import { lockVersioned } from '../database/versioned-lock.js';
@@ -19,6 +20,8 @@ import { searchCondition } from './case-search.js';
 
 @Injectable()
 export class CasesService {
+  private readonly registrations = new KeyedMutex();
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly organisations: OrganisationsService,
@@ -29,6 +32,13 @@ export class CasesService {
 
   /** Registers a case; its number is allocated in the same transaction, so none is skipped. */
   async create(input: CreateCaseDto, actor: Actor): Promise<CaseDto> {
+    // Registrations in one series queue on its sequence row in the database anyway; queueing them
+    // here first keeps the waiting ones from tying up pooled connections, so the one holding the
+    // row lock commits sooner.
+    return this.registrations.run(String(input.organisationId), () => this.register(input, actor));
+  }
+
+  private register(input: CreateCaseDto, actor: Actor): Promise<CaseDto> {
     return retryOnDeadlock(() =>
       this.dataSource.transaction(async (manager) => {
         const owner = await this.organisations.requireOne(
