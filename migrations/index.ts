@@ -1,5 +1,10 @@
 // Every migration in the order it runs; `npm run migration:generate` adds new ones here.
 import { CreateDirectoryUsersAudit1795334400000 } from './1795334400000-CreateDirectoryUsersAudit.js';
 import { CreateCaseRegister1795340000000 } from './1795340000000-CreateCaseRegister.js';
+import { CreateReferralRoundsAndOutbox1795350000000 } from './1795350000000-CreateReferralRoundsAndOutbox.js';
 
-export const MIGRATIONS = [CreateDirectoryUsersAudit1795334400000, CreateCaseRegister1795340000000];
+export const MIGRATIONS = [
+  CreateDirectoryUsersAudit1795334400000,
+  CreateCaseRegister1795340000000,
+  CreateReferralRoundsAndOutbox1795350000000,
+];

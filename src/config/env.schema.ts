@@ -22,6 +22,18 @@ export interface AppConfig {
   smtpUrl: URL | null;
   mailFrom: string;
   mailDir: string;
+  /** Delivery attempts per mail before it is marked failed. */
+  mailMaxAttempts: number;
+  /** Delay before the first retry; each later retry waits twice as long. */
+  mailRetryDelayMs: number;
+  /** Mails one worker process sends at once. */
+  mailConcurrency: number;
+  /** Draft documents are attached to an invitation only up to this many bytes in total. */
+  mailAttachmentsMaxBytes: number;
+  /** Root of the Handlebars templates (mail/, web/). */
+  templatesDir: string;
+  /** Requests per minute one client address may make to the secure-link routes. */
+  respondRateLimit: number;
   publicUrl: URL;
   port: number;
   appRole: AppRole;
@@ -207,6 +219,12 @@ export function loadConfig(env: Env = readEnvironment()): AppConfig {
     smtpUrl,
     mailFrom,
     mailDir: read('MAIL_DIR', 'var/mail'),
+    mailMaxAttempts: integer('MAIL_MAX_ATTEMPTS', 8, 1, 50),
+    mailRetryDelayMs: integer('MAIL_RETRY_DELAY_MS', 30_000, 10, 3_600_000),
+    mailConcurrency: integer('MAIL_CONCURRENCY', 10, 1, 200),
+    mailAttachmentsMaxBytes: integer('MAIL_ATTACHMENTS_MAX_MB', 10, 0, 100) * 1024 * 1024,
+    templatesDir: read('TEMPLATES_DIR', 'templates'),
+    respondRateLimit: integer('RESPOND_RATE_LIMIT', 60, 1, 100_000),
     publicUrl: url('PUBLIC_URL', 'http://localhost:3000', ['http:', 'https:']),
     port: integer('PORT', 3000, 1, 65535),
     appRole: oneOf('APP_ROLE', APP_ROLES, 'all'),

@@ -1,8 +1,24 @@
 import { AuditEvent } from '../audit/audit-event.entity.js';
 import { Case } from '../cases/case.entity.js';
 import { Document } from '../documents/document.entity.js';
+import { MailOutbox } from '../mail/mail-outbox.entity.js';
 import { Organisation } from '../organisations/organisation.entity.js';
+import {
+  ReferralRound,
+  ReferralRoundDocument,
+  RoundRecipient,
+} from '../referral-rounds/referral-round.entity.js';
 import { User } from '../users/user.entity.js';
 
 /** Every entity, listed once: the app, the migration CLI and the tests share this list. */
-export const ENTITIES = [AuditEvent, Case, Document, Organisation, User];
+export const ENTITIES = [
+  AuditEvent,
+  Case,
+  Document,
+  MailOutbox,
+  Organisation,
+  ReferralRound,
+  ReferralRoundDocument,
+  RoundRecipient,
+  User,
+];

@@ -24,6 +24,9 @@ export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
         connection: { url: config.redisUrl.href, maxRetriesPerRequest: null },
       }),
     }),
+    // No queue objects from here (producers use the fail-fast client, see MailQueue); this only
+    // brings in the explorer that starts a worker for each @Processor class in the process.
+    BullModule.registerQueue(),
   ],
   providers: [
     {

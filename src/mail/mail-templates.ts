@@ -1,0 +1,42 @@
+/**
+ * The mail templates, each a folder `templates/mail/<name>/` with `subject.hbs`, `text.hbs` and
+ * `html.hbs`, and the variables each is rendered with. Every template also gets
+ * `municipalityName`.
+ */
+export interface MailTemplateContexts {
+  'round-invitation': RoundInvitationContext;
+}
+
+export type MailTemplateName = keyof MailTemplateContexts;
+
+export const MAIL_TEMPLATE_NAMES: readonly MailTemplateName[] = ['round-invitation'];
+
+/** Partials under `templates/mail/partials/`, usable as `{{> name}}` in every template. */
+export const MAIL_PARTIALS = ['signature-text', 'signature-html'] as const;
+
+/** Stands in for a secure link in a stored mail; replaced with the real link as it is sent. */
+export const RESPONSE_LINK_PLACEHOLDER = 'https://remiss.invalid/respond/personal-link';
+
+export interface InvitationDocument {
+  documentNumber: string;
+  title: string;
+  fileName: string;
+  size: number;
+}
+
+// remissmissiv
+export interface RoundInvitationContext {
+  recipientName: string;
+  senderName: string;
+  senderEmail: string | null;
+  caseNumber: string;
+  roundTitle: string;
+  message: string | null;
+  deadline: string;
+  responseUrl: string;
+  documents: InvitationDocument[];
+  documentsAttached: boolean;
+  sections: { ref: string; title: string }[];
+  /** A new link replacing an earlier one. */
+  reissued: boolean;
+}
