@@ -7,6 +7,7 @@ import type { DatabaseEngine } from './database/data-source-options.js';
 import { DocumentsModule } from './documents/documents.module.js';
 import { HealthModule } from './health/health.module.js';
 import { OrganisationsModule } from './organisations/organisations.module.js';
+import { ReferralRoundsModule } from './referral-rounds/referral-rounds.module.js';
 import { UsersModule } from './users/users.module.js';
 import { PROCESSOR_MODULES } from './worker.module.js';
 
@@ -23,6 +24,7 @@ export class AppModule {
         OrganisationsModule,
         CasesModule,
         DocumentsModule,
+        ReferralRoundsModule,
         HealthModule,
         ...(config.appRole === 'all' ? PROCESSOR_MODULES : []),
       ],

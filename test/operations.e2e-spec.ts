@@ -68,6 +68,7 @@ describe('operations', () => {
         '/api/auth/me',
         '/api/cases',
         '/api/cases/{caseId}/documents',
+        '/api/cases/{caseId}/rounds',
         '/api/cases/{id}',
         '/api/cases/{id}/close',
         '/api/cases/{id}/reopen',
@@ -76,6 +77,15 @@ describe('operations', () => {
         '/api/documents/{id}/content',
         '/api/organisations',
         '/api/organisations/{id}',
+        '/api/respond/{token}',
+        '/api/respond/{token}/documents/{documentId}',
+        '/api/rounds',
+        '/api/rounds/{id}',
+        '/api/rounds/{id}/close',
+        '/api/rounds/{id}/recipients',
+        '/api/rounds/{id}/recipients/{recipientId}',
+        '/api/rounds/{id}/recipients/{recipientId}/resend',
+        '/api/rounds/{id}/send',
         '/api/users',
         '/api/users/{id}',
         '/health',
@@ -85,7 +95,13 @@ describe('operations', () => {
           .filter(([, operation]) => !operation.security?.length)
           .map(([method]) => `${method.toUpperCase()} ${path}`),
       );
-      expect(unsecured.sort()).toEqual(['GET /health', 'POST /api/auth/login']);
+      // Public by design: health, login, and the secure-link routes (the token is the credential).
+      expect(unsecured.sort()).toEqual([
+        'GET /api/respond/{token}',
+        'GET /api/respond/{token}/documents/{documentId}',
+        'GET /health',
+        'POST /api/auth/login',
+      ]);
       expect(Object.keys(response.body.components.schemas)).toEqual(
         expect.arrayContaining([
           'CreateOrganisationDto',

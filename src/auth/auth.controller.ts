@@ -6,6 +6,7 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import { LoginThrottlerGuard } from './login-throttler.guard.js';
 import type { Actor } from '../common/actor.js';
 import { UserDto } from '../users/dto/user.dto.js';
@@ -25,6 +26,7 @@ export class AuthController {
 
   @Post('login')
   @Public()
+  @SkipThrottle({ respond: true })
   @UseGuards(LoginThrottlerGuard)
   @HttpCode(200)
   @ApiOkResponse({ type: LoginResponseDto })

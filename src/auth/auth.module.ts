@@ -29,13 +29,20 @@ import { RedisThrottlerStorage } from './redis-throttler.storage.js';
         };
       },
     }),
-    // Applied to the login route only (see AuthController); counts are shared through Redis.
+    // `login` guards the login route, `respond` the secure-link routes; each route skips the
+    // other. Counts are shared through Redis by every API process.
     ThrottlerModule.forRootAsync({
       inject: [APP_CONFIG, REDIS_CLIENT],
       useFactory: (config: AppConfig, redis: Redis) => ({
-        throttlers: [{ name: 'login', ttl: 60_000, limit: config.loginRateLimit }],
+        throttlers: [
+          { name: 'login', ttl: 60_000, limit: config.loginRateLimit },
+          { name: 'respond', ttl: 60_000, limit: config.respondRateLimit },
+        ],
         storage: new RedisThrottlerStorage(redis, config.queuePrefix),
-        errorMessage: 'Too many login attempts; wait a minute and try again',
+        errorMessage: (_context, detail) =>
+          detail.key.startsWith('respond')
+            ? 'Too many requests; wait a minute and try again'
+            : 'Too many login attempts; wait a minute and try again',
       }),
     }),
   ],

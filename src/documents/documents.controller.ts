@@ -22,12 +22,12 @@ import {
   ApiTags,
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
-import { create as contentDisposition } from 'content-disposition';
 import { CurrentActor, Roles } from '../auth/decorators.js';
 import { CASE_READERS } from '../cases/cases.controller.js';
 import type { Actor } from '../common/actor.js';
 import { parseId } from '../common/parse-id.pipe.js';
 import { DiscardUploadInterceptor } from './discard-upload.interceptor.js';
+import { fileResponse } from './file-response.js';
 import { DocumentsService, type UploadedFile as UploadedFileData } from './documents.service.js';
 import {
   DocumentDto,
@@ -103,18 +103,6 @@ export class DocumentsController {
     @Param('id', parseId()) id: number,
     @CurrentActor() actor: Actor,
   ): Promise<StreamableFile> {
-    const content = await this.documents.content(id, actor);
-    return new StreamableFile(content.stream, {
-      type: content.mimeType,
-      length: content.size,
-      disposition: contentDisposition(content.fileName, {
-        type: 'attachment',
-        // Old clients read only the plain name: give them å→a rather than question marks.
-        fallback: content.fileName
-          .normalize('NFD')
-          .replace(/[\u0300-\u036f]/g, '')
-          .replace(/[^\x20-\x7e]/g, '_'),
-      }),
-    });
+    return fileResponse(await this.documents.content(id, actor));
   }
 }

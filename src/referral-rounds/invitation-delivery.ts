@@ -1,0 +1,100 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import { systemActor } from '../common/actor.js';
+import { Clock } from '../common/clock.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/env.schema.js';
+import type { MailOutbox } from '../mail/mail-outbox.entity.js';
+import { RESPONSE_LINK_PLACEHOLDER } from '../mail/mail-templates.js';
+import { OutboxHandlers } from '../mail/outbox-handlers.js';
+import { RoundRecipient } from './referral-round.entity.js';
+import { newLinkToken, responseLink } from './secure-link.js';
+
+/** The outbox kind of a round invitation, and what its rows are about. */
+export const INVITATION = 'round-invitation';
+export const RECIPIENT_ENTITY = 'referral_round_recipient';
+
+/**
+ * What happens around the delivery of an invitation (in the process that delivers mail): the
+ * secure link is made as the mail leaves, and the recipient learns whether it arrived.
+ */
+@Injectable()
+export class InvitationDelivery implements OnModuleInit {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly handlers: OutboxHandlers,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    this.handlers.register(INVITATION, {
+      prepare: (manager, mail) => this.issueLink(manager, mail),
+      delivered: (manager, mail) => this.markDelivered(manager, mail),
+      failed: (manager, mail, reason) => this.markFailed(manager, mail, reason),
+    });
+  }
+
+  /**
+   * Makes the link as the invitation leaves, so the token itself is never stored: only its hash.
+   * An invitation that was superseded by a resend, or whose round was closed, is not sent.
+   */
+  private async issueLink(
+    manager: EntityManager,
+    mail: MailOutbox,
+  ): Promise<Record<string, string> | null> {
+    const { token, hash } = newLinkToken();
+    const result = await manager.query<{ affectedRows: number }>(
+      `UPDATE referral_round_recipient r JOIN referral_round rr ON rr.id = r.round_id
+          SET r.token_hash = ?, r.updated_at = ?
+        WHERE r.id = ? AND r.invitation_outbox_id = ? AND r.status = 'sent'
+          AND rr.status = 'sent'`,
+      [hash, this.clock.now(), mail.entityId, mail.id],
+    );
+    if (result.affectedRows !== 1) return null;
+    return { [RESPONSE_LINK_PLACEHOLDER]: responseLink(this.config.publicUrl, token) };
+  }
+
+  private async markDelivered(manager: EntityManager, mail: MailOutbox): Promise<void> {
+    const now = this.clock.now();
+    await manager.update(
+      RoundRecipient,
+      { id: mail.entityId!, invitationOutboxId: mail.id },
+      { deliveredAt: now, updatedAt: now },
+    );
+  }
+
+  private async markFailed(
+    manager: EntityManager,
+    mail: MailOutbox,
+    reason: string,
+  ): Promise<void> {
+    const now = this.clock.now();
+    const recipient = await manager.findOneBy(RoundRecipient, {
+      id: mail.entityId!,
+      invitationOutboxId: mail.id,
+      status: 'sent',
+    });
+    if (!recipient) return;
+    // The link never reached them; it is void until a resend issues a new one.
+    await manager.update(
+      RoundRecipient,
+      { id: recipient.id },
+      {
+        status: 'failed',
+        failedAt: now,
+        failureReason: reason.slice(0, 500),
+        tokenHash: null,
+        updatedAt: now,
+      },
+    );
+    await this.audit.record(manager, systemActor('mail'), {
+      action: 'round.recipient_failed',
+      entity: 'referral_round',
+      entityId: recipient.roundId,
+      before: { recipientId: recipient.id, status: 'sent' },
+      after: { recipientId: recipient.id, status: 'failed', reason, to: mail.toAddress },
+    });
+  }
+}

@@ -1,0 +1,190 @@
+import {
+  Column,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
+import { Case } from '../cases/case.entity.js';
+import { booleanTransformer, jsonTransformer } from '../database/transformers.js';
+import { Document } from '../documents/document.entity.js';
+import { Organisation } from '../organisations/organisation.entity.js';
+import { ROUND_STATUSES, RECIPIENT_STATUSES } from './round-status.js';
+import type { RecipientStatus, RoundStatus } from './round-status.js';
+
+/** A numbered point of the draft that answers may comment on, e.g. `4.3 a`. */
+export interface RoundSection {
+  ref: string;
+  title: string;
+}
+
+/** When reminders go out; null on the round means the default policy. */
+export interface ReminderPolicy {
+  daysBefore: number[];
+  overdueDaysAfter: number[];
+  hour: number;
+}
+
+// remissrunda
+@Entity('referral_round')
+@Index('ix_referral_round_case', ['caseId', 'id'])
+@Index('ix_referral_round_status_deadline', ['status', 'deadline', 'id'])
+export class ReferralRound {
+  @PrimaryGeneratedColumn({ unsigned: true })
+  id: number;
+
+  @Column({ name: 'case_id', type: 'int', unsigned: true })
+  caseId: number;
+
+  @ManyToOne(() => Case, { onDelete: 'RESTRICT', onUpdate: 'RESTRICT' })
+  @JoinColumn({ name: 'case_id', foreignKeyConstraintName: 'fk_referral_round_case' })
+  case?: Case;
+
+  @Column({ type: 'varchar', length: 500 })
+  title: string;
+
+  /** The cover message (missiv). */
+  @Column({ type: 'text', nullable: true })
+  message: string | null;
+
+  @Column({ type: 'date' })
+  deadline: string;
+
+  @Column({ type: 'longtext', transformer: jsonTransformer })
+  sections: RoundSection[];
+
+  @Column({
+    name: 'reminder_policy',
+    type: 'longtext',
+    nullable: true,
+    transformer: jsonTransformer,
+  })
+  reminderPolicy: ReminderPolicy | null;
+
+  @Column({ type: 'enum', enum: ROUND_STATUSES, default: 'draft' })
+  status: RoundStatus;
+
+  @Column({ name: 'created_by', type: 'int', unsigned: true, nullable: true })
+  createdBy: number | null;
+
+  /** When it was first sent. */
+  @Column({ name: 'sent_at', type: 'datetime', precision: 3, nullable: true })
+  sentAt: Date | null;
+
+  @Column({ name: 'closed_at', type: 'datetime', precision: 3, nullable: true })
+  closedAt: Date | null;
+
+  @Column({ name: 'closed_reason', type: 'text', nullable: true })
+  closedReason: string | null;
+
+  @Column({ type: 'int', unsigned: true, default: 1 })
+  version: number;
+
+  @Column({ name: 'created_at', type: 'datetime', precision: 3 })
+  createdAt: Date;
+
+  @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
+  updatedAt: Date;
+}
+
+/** A document sent with a round, in the order the registrar listed them. */
+@Entity('referral_round_document')
+@Index('ix_referral_round_document_document', ['documentId'])
+export class ReferralRoundDocument {
+  @PrimaryColumn({ name: 'round_id', type: 'int', unsigned: true })
+  roundId: number;
+
+  @PrimaryColumn({ name: 'document_id', type: 'int', unsigned: true })
+  documentId: number;
+
+  @ManyToOne(() => ReferralRound, { onDelete: 'CASCADE', onUpdate: 'RESTRICT' })
+  @JoinColumn({ name: 'round_id', foreignKeyConstraintName: 'fk_referral_round_document_round' })
+  round?: ReferralRound;
+
+  @ManyToOne(() => Document, { onDelete: 'RESTRICT', onUpdate: 'RESTRICT' })
+  @JoinColumn({
+    name: 'document_id',
+    foreignKeyConstraintName: 'fk_referral_round_document_document',
+  })
+  document?: Document;
+
+  @Column({ type: 'smallint', unsigned: true })
+  position: number;
+}
+
+// remissinstans i rundan
+@Entity('referral_round_recipient')
+@Index('uq_referral_round_recipient_round_organisation', ['roundId', 'organisationId'], {
+  unique: true,
+})
+@Index('uq_referral_round_recipient_token_hash', ['tokenHash'], { unique: true })
+@Index('ix_referral_round_recipient_organisation', ['organisationId', 'id'])
+export class RoundRecipient {
+  @PrimaryGeneratedColumn({ unsigned: true })
+  id: number;
+
+  @Column({ name: 'round_id', type: 'int', unsigned: true })
+  roundId: number;
+
+  @ManyToOne(() => ReferralRound, { onDelete: 'RESTRICT', onUpdate: 'RESTRICT' })
+  @JoinColumn({ name: 'round_id', foreignKeyConstraintName: 'fk_referral_round_recipient_round' })
+  round?: ReferralRound;
+
+  @Column({ name: 'organisation_id', type: 'int', unsigned: true })
+  organisationId: number;
+
+  @ManyToOne(() => Organisation, { onDelete: 'RESTRICT', onUpdate: 'RESTRICT' })
+  @JoinColumn({
+    name: 'organisation_id',
+    foreignKeyConstraintName: 'fk_referral_round_recipient_organisation',
+  })
+  organisation?: Organisation;
+
+  @Column({ type: 'enum', enum: RECIPIENT_STATUSES, default: 'pending' })
+  status: RecipientStatus;
+
+  /** The recipient's own deadline after an extension (anstånd); otherwise the round's applies. */
+  @Column({ name: 'extended_deadline', type: 'date', nullable: true })
+  extendedDeadline: string | null;
+
+  /** The address the latest invitation went to. */
+  @Column({ type: 'varchar', length: 254, nullable: true })
+  email: string | null;
+
+  /** SHA-256 of the secure link's token; null until issued and once voided. */
+  @Column({ name: 'token_hash', type: 'char', length: 64, nullable: true })
+  tokenHash: string | null;
+
+  @Column({ name: 'invitation_count', type: 'smallint', unsigned: true, default: 0 })
+  invitationCount: number;
+
+  /** The outbox row of the latest invitation; older ones no longer issue links. */
+  @Column({ name: 'invitation_outbox_id', type: 'int', unsigned: true, nullable: true })
+  invitationOutboxId: number | null;
+
+  @Column({ name: 'sent_at', type: 'datetime', precision: 3, nullable: true })
+  sentAt: Date | null;
+
+  @Column({ name: 'delivered_at', type: 'datetime', precision: 3, nullable: true })
+  deliveredAt: Date | null;
+
+  @Column({ name: 'failed_at', type: 'datetime', precision: 3, nullable: true })
+  failedAt: Date | null;
+
+  @Column({ name: 'failure_reason', type: 'varchar', length: 500, nullable: true })
+  failureReason: string | null;
+
+  @Column({ name: 'answered_at', type: 'datetime', precision: 3, nullable: true })
+  answeredAt: Date | null;
+
+  @Column({ type: 'tinyint', default: 0, transformer: booleanTransformer })
+  late: boolean;
+
+  @Column({ name: 'created_at', type: 'datetime', precision: 3 })
+  createdAt: Date;
+
+  @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
+  updatedAt: Date;
+}

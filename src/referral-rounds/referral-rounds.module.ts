@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { StorageModule } from '../documents/storage/storage.module.js';
+import { MailModule } from '../mail/mail.module.js';
+import { RespondController } from './respond.controller.js';
+import { RespondService } from './respond.service.js';
+import { ResponsePage } from './response-page.js';
+import { RoundDispatchService } from './round-dispatch.service.js';
+import { RoundQueriesService } from './round-queries.service.js';
+import { CaseRoundsController, RoundsController } from './rounds.controller.js';
+import { RoundsService } from './rounds.service.js';
+
+// remissrundor: preparing, sending, following up, and the secure links
+@Module({
+  imports: [MailModule, StorageModule],
+  controllers: [CaseRoundsController, RoundsController, RespondController],
+  providers: [
+    RoundsService,
+    RoundQueriesService,
+    RoundDispatchService,
+    RespondService,
+    ResponsePage,
+  ],
+  exports: [RoundsService, RoundQueriesService, RoundDispatchService],
+})
+export class ReferralRoundsModule {}

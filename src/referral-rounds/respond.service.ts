@@ -1,0 +1,90 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { HttpStatus } from '@nestjs/common';
+import { DomainError } from '../common/domain-error.js';
+import { Case } from '../cases/case.entity.js';
+import { DOCUMENT_STORAGE, type DocumentStorage } from '../documents/storage/document-storage.js';
+import type { DocumentContent } from '../documents/documents.service.js';
+import { Organisation } from '../organisations/organisation.entity.js';
+import type { RespondViewDto } from './dto/round.dto.js';
+import { ReferralRound, RoundRecipient } from './referral-round.entity.js';
+import { RoundQueriesService } from './round-queries.service.js';
+import { hashLinkToken, isWellFormedToken } from './secure-link.js';
+
+/** The same answer for a forged, voided or expired link: it says nothing about which. */
+function linkNotFound(): DomainError {
+  return new DomainError(HttpStatus.NOT_FOUND, 'not_found', 'This link is not valid');
+}
+
+interface LinkHolder {
+  recipient: RoundRecipient;
+  round: ReferralRound;
+}
+
+/** What the holder of a secure link (no account) may see and fetch: their own invitation. */
+@Injectable()
+export class RespondService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(DOCUMENT_STORAGE) private readonly storage: DocumentStorage,
+    private readonly queries: RoundQueriesService,
+  ) {}
+
+  async view(token: string): Promise<RespondViewDto> {
+    const { recipient, round } = await this.resolve(token);
+    const manager = this.dataSource.manager;
+    const owner = await manager.findOneByOrFail(Case, { id: round.caseId });
+    const sender = await manager.findOneByOrFail(Organisation, { id: owner.organisationId });
+    const documents = await this.queries.documents(manager, round.id);
+    return {
+      roundTitle: round.title,
+      caseNumber: owner.caseNumber,
+      sender: sender.name,
+      senderEmail: sender.email,
+      recipient: recipient.organisation!.name,
+      message: round.message,
+      deadline: recipient.extendedDeadline ?? round.deadline,
+      extended: recipient.extendedDeadline !== null,
+      status: recipient.status,
+      sections: round.sections,
+      documents: documents.map(({ id, documentNumber, title, fileName, mimeType, size }) => ({
+        id,
+        documentNumber,
+        title,
+        fileName,
+        mimeType,
+        size,
+      })),
+    };
+  }
+
+  /** A document of the round the link belongs to; any other document is not found. */
+  async document(token: string, documentId: number): Promise<DocumentContent> {
+    const { round } = await this.resolve(token);
+    const document = (await this.queries.documents(this.dataSource.manager, round.id)).find(
+      (candidate) => candidate.id === documentId,
+    );
+    if (!document) throw DomainError.notFound('Document', documentId);
+    return {
+      stream: await this.storage.open(document.sha256),
+      fileName: document.fileName,
+      mimeType: document.mimeType,
+      size: document.size,
+    };
+  }
+
+  /** The recipient a live link belongs to; links die with a resend or when the round closes. */
+  private async resolve(token: string): Promise<LinkHolder> {
+    if (!isWellFormedToken(token)) throw linkNotFound();
+    const recipient = await this.dataSource.manager
+      .createQueryBuilder(RoundRecipient, 'r')
+      .innerJoinAndMapOne('r.round', ReferralRound, 'rr', 'rr.id = r.round_id')
+      .innerJoinAndMapOne('r.organisation', Organisation, 'o', 'o.id = r.organisation_id')
+      .where('r.token_hash = :hash', { hash: hashLinkToken(token) })
+      .andWhere("rr.status = 'sent'")
+      .getOne();
+    if (!recipient?.round) throw linkNotFound();
+    return { recipient, round: recipient.round };
+  }
+}

@@ -1,0 +1,217 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Brackets, DataSource, EntityManager } from 'typeorm';
+import { mayReadConfidential } from '../common/access.js';
+import type { Actor } from '../common/actor.js';
+import { Clock } from '../common/clock.js';
+import { DomainError } from '../common/domain-error.js';
+import { decodeCursor, encodeCursor, type Page } from '../common/pagination.js';
+import { Case } from '../cases/case.entity.js';
+import { Document } from '../documents/document.entity.js';
+import { Organisation } from '../organisations/organisation.entity.js';
+import {
+  RecipientDto,
+  RoundDocumentDto,
+  RoundDto,
+  RoundListItemDto,
+  RoundSummaryDto,
+} from './dto/round.dto.js';
+import type { RoundQueryDto } from './dto/round-input.dto.js';
+import { ReferralRound, ReferralRoundDocument, RoundRecipient } from './referral-round.entity.js';
+import { DEFAULT_REMINDER_POLICY, isOverdue, summarise } from './round-rules.js';
+
+/** Roles that follow up every round; respondents see only the rounds sent to them. */
+export const ROUND_READERS = ['admin', 'registrar', 'clerk', 'reader'] as const;
+
+function readsAllRounds(actor: Actor): boolean {
+  return ROUND_READERS.some((role) => actor.roles.includes(role));
+}
+
+const iso = (instant: Date | null) => (instant ? instant.toISOString() : null);
+
+/** Reading rounds: one round in full, and the follow-up list across cases. */
+@Injectable()
+export class RoundQueriesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  /** A round with its documents, recipients and summary; 404 when the actor may not see it. */
+  async get(id: number, actor: Actor, manager?: EntityManager): Promise<RoundDto> {
+    const db = manager ?? this.dataSource.manager;
+    const round = await db.findOneBy(ReferralRound, { id });
+    if (!round) throw DomainError.notFound('Round', id);
+    let recipients = await this.recipients(db, id);
+    if (!readsAllRounds(actor)) {
+      // A respondent sees the round only through their own organisations' place in it.
+      recipients = recipients.filter((recipient) =>
+        actor.organisationIds.includes(recipient.organisationId),
+      );
+      if (recipients.length === 0) throw DomainError.notFound('Round', id);
+    }
+    const owner = await db.findOneByOrFail(Case, { id: round.caseId });
+    const redacted = owner.confidential && readsAllRounds(actor) && !mayReadConfidential(actor);
+    const documents = await this.documents(db, id);
+    const today = this.clock.today();
+    const recipientDtos = recipients.map((recipient) => this.recipientDto(recipient, round, today));
+    return {
+      id: round.id,
+      caseId: round.caseId,
+      caseNumber: owner.caseNumber,
+      title: redacted ? null : round.title,
+      message: redacted ? null : round.message,
+      deadline: round.deadline,
+      status: round.status,
+      sections: redacted ? [] : round.sections,
+      reminders: round.reminderPolicy ?? DEFAULT_REMINDER_POLICY,
+      customReminders: round.reminderPolicy !== null,
+      documents: documents.map((document) => {
+        const confidential = owner.confidential || document.confidentiality !== null;
+        const hidden = redacted || (confidential && !mayReadConfidential(actor));
+        return {
+          id: document.id,
+          documentNumber: document.documentNumber,
+          title: hidden ? null : document.title,
+          fileName: hidden ? null : document.fileName,
+          mimeType: document.mimeType,
+          size: document.size,
+          confidential,
+        } satisfies RoundDocumentDto;
+      }),
+      recipients: recipientDtos,
+      summary: summarise(recipientDtos, today),
+      createdAt: round.createdAt.toISOString(),
+      sentAt: iso(round.sentAt),
+      closedAt: iso(round.closedAt),
+      closedReason: redacted ? null : round.closedReason,
+      version: round.version,
+      redacted,
+    };
+  }
+
+  /** The follow-up list: soonest deadline first, with each round's counts. */
+  async list(query: RoundQueryDto, actor: Actor): Promise<Page<RoundListItemDto>> {
+    const limit = query.limit ?? 50;
+    const builder = this.dataSource.manager
+      .createQueryBuilder(ReferralRound, 'r')
+      .innerJoinAndMapOne('r.case', Case, 'c', 'c.id = r.case_id')
+      .orderBy('r.deadline', 'ASC')
+      .addOrderBy('r.id', 'ASC')
+      .limit(limit + 1);
+    if (query.status) builder.andWhere('r.status = :status', { status: query.status });
+    if (query.caseId) builder.andWhere('r.case_id = :caseId', { caseId: query.caseId });
+    if (query.dueBefore)
+      builder.andWhere('r.deadline <= :dueBefore', { dueBefore: query.dueBefore });
+    if (query.cursor !== undefined) {
+      const [deadline, id] = decodeCursor(query.cursor, ['string', 'number']);
+      builder.andWhere(
+        new Brackets((where) =>
+          where
+            .where('r.deadline > :cursorDeadline', { cursorDeadline: deadline })
+            .orWhere('(r.deadline = :cursorDeadline AND r.id > :cursorId)', { cursorId: id }),
+        ),
+      );
+    }
+    const rows = await builder.getMany();
+    const page = rows.slice(0, limit);
+    const counts = await this.counts(page.map((round) => round.id));
+    const mayRead = mayReadConfidential(actor);
+    return {
+      items: page.map((round) => {
+        const redacted = (round.case?.confidential ?? false) && !mayRead;
+        return {
+          id: round.id,
+          caseId: round.caseId,
+          caseNumber: round.case?.caseNumber ?? '',
+          title: redacted ? null : round.title,
+          deadline: round.deadline,
+          status: round.status,
+          sentAt: iso(round.sentAt),
+          summary: counts.get(round.id) ?? summarise([], ''),
+          redacted,
+        };
+      }),
+      nextCursor:
+        rows.length > limit ? encodeCursor([page[limit - 1].deadline, page[limit - 1].id]) : null,
+    };
+  }
+
+  /** Each round's counts in one grouped query (the same rules as {@link summarise}). */
+  private async counts(roundIds: number[]): Promise<Map<number, RoundSummaryDto>> {
+    if (roundIds.length === 0) return new Map();
+    const rows = await this.dataSource.query<Record<string, string | number>[]>(
+      `SELECT r.round_id AS roundId, COUNT(*) AS total,
+              SUM(r.status = 'answered') AS answered,
+              SUM(r.status = 'declined') AS declined,
+              SUM(r.status = 'failed') AS failed,
+              SUM(r.status = 'sent' AND COALESCE(r.extended_deadline, rr.deadline) < ?) AS overdue
+         FROM referral_round_recipient r
+         JOIN referral_round rr ON rr.id = r.round_id
+        WHERE r.round_id IN (?)
+        GROUP BY r.round_id`,
+      [this.clock.today(), roundIds],
+    );
+    return new Map(
+      rows.map((row) => {
+        const [total, answered, declined, failed, overdue] = [
+          row.total,
+          row.answered,
+          row.declined,
+          row.failed,
+          row.overdue,
+        ].map(Number);
+        const pending = total - answered - declined - failed - overdue;
+        return [Number(row.roundId), { total, answered, declined, pending, overdue, failed }];
+      }),
+    );
+  }
+
+  private recipients(manager: EntityManager, roundId: number): Promise<RoundRecipient[]> {
+    return manager
+      .createQueryBuilder(RoundRecipient, 'r')
+      .innerJoinAndMapOne('r.organisation', Organisation, 'o', 'o.id = r.organisation_id')
+      .where('r.round_id = :roundId', { roundId })
+      .orderBy('o.name', 'ASC')
+      .getMany();
+  }
+
+  /** The round's documents in the order they were listed. */
+  async documents(manager: EntityManager, roundId: number): Promise<Document[]> {
+    return manager
+      .createQueryBuilder(Document, 'd')
+      .innerJoin(ReferralRoundDocument, 'rd', 'rd.document_id = d.id')
+      .where('rd.round_id = :roundId', { roundId })
+      .orderBy('rd.position', 'ASC')
+      .getMany();
+  }
+
+  private recipientDto(
+    recipient: RoundRecipient,
+    round: ReferralRound,
+    today: string,
+  ): RecipientDto {
+    const organisation = recipient.organisation!;
+    const deadline = recipient.extendedDeadline ?? round.deadline;
+    return {
+      id: recipient.id,
+      organisation: {
+        id: organisation.id,
+        name: organisation.name,
+        kind: organisation.kind,
+        email: organisation.email,
+      },
+      status: recipient.status,
+      deadline,
+      extended: recipient.extendedDeadline !== null,
+      overdue: isOverdue({ status: recipient.status, deadline }, today),
+      email: recipient.email,
+      invitations: recipient.invitationCount,
+      sentAt: iso(recipient.sentAt),
+      deliveredAt: iso(recipient.deliveredAt),
+      answeredAt: iso(recipient.answeredAt),
+      late: recipient.late,
+      failureReason: recipient.failureReason,
+    };
+  }
+}
