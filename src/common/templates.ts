@@ -35,6 +35,22 @@ export class TemplateSet {
       return longSwedishDate(day);
     });
     this.handlebars.registerHelper('fileSize', (bytes: unknown) => swedishFileSize(Number(bytes)));
+    // Strict mode checks {{value}} but not the value of a block such as {{#if value}}, so a
+    // misspelt condition would silently be false. Contexts give absent values as null, never
+    // undefined, so undefined here means the template names something the context lacks.
+    for (const name of ['if', 'unless', 'each', 'with']) {
+      const builtIn = this.handlebars.helpers[name];
+      this.handlebars.registerHelper(
+        name,
+        function (this: unknown, value: unknown, options: Handlebars.HelperOptions) {
+          if (value === undefined) {
+            const line = (options as { loc?: { start: { line: number } } }).loc?.start.line;
+            throw new Error(`{{#${name}}} on line ${line ?? '?'} names a value the context lacks`);
+          }
+          return builtIn.call(this, value, options) as unknown;
+        },
+      );
+    }
   }
 
   /** Registers every `name.hbs` listed as a partial `{{> name}}`. */
