@@ -24,6 +24,8 @@ export class SmtpSink {
   /** Every RCPT TO seen, accepted or not. */
   readonly attempts: string[] = [];
   policy: RecipientPolicy = () => null;
+  /** Time the server takes to accept each message, to keep deliveries in flight. */
+  delayMs = 0;
   private readonly server: SMTPServer;
   private port = 0;
 
@@ -41,7 +43,8 @@ export class SmtpSink {
       },
       onData: (stream, session, callback) => {
         simpleParser(stream)
-          .then((parsed) => {
+          .then(async (parsed) => {
+            if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
             for (const recipient of session.envelope.rcptTo) {
               this.mails.push({
                 to: recipient.address,
