@@ -165,8 +165,12 @@ export const DEMO_CASES: DemoCase[] = [
           'Strategi för etnisk och kulturell inkludering',
           'Förslag, remissversion',
           '',
-          '4. Handlingsplan',
-          '4.3 a  Kompetensutveckling för chefer och medarbetare.',
+          '4. Bostad och bosättning',
+          '4.3 I Kalmar ska bostadsområden med social utsatthet utvecklas positivt',
+          '4.3 a  Det ska finnas tillgång till attraktiva mötesplatser i bostadsområden.',
+          '4.3 b  Trygghet och attraktivitet i bostadsområden ska öka.',
+          '5. Social sammanhållning och delaktighet',
+          '5.1 a  Ett fokuserat arbete kring sociala nätverk ska bedrivas.',
         ],
       },
     ],
@@ -206,3 +210,22 @@ export const DEMO_CASES: DemoCase[] = [
     ],
   },
 ];
+
+/** The remiss the demo sends: the strategy case's draft to every committee and company. */
+export const DEMO_ROUND = {
+  caseTitle: 'Strategi för etnisk och kulturell inkludering',
+  title: 'Förslag till strategi för etnisk och kulturell inkludering',
+  message:
+    'Kommunstyrelsens utskott för integration och arbetsmarknad har beslutat att skicka förslaget ' +
+    'till strategi för etnisk och kulturell inkludering på remiss till samtliga nämnder och bolag ' +
+    'inom kommunkoncernen.\n\nLämna gärna synpunkter per punkt i handlingsplanen och ange er ' +
+    'egen beslutsparagraf och ert diarienummer.',
+  daysToAnswer: 35,
+  sections: [
+    { ref: '4.3 a', title: 'Attraktiva mötesplatser i bostadsområden' },
+    { ref: '4.3 b', title: 'Trygghet och attraktivitet i bostadsområden' },
+    { ref: '4.3 c', title: 'Ökad bosocial samvaro' },
+    { ref: '5.1 a', title: 'Sociala nätverk och partnerskap med civilsamhället' },
+    { ref: '5.2 b', title: 'Samordnat mottagande och snabb etablering för nyanlända' },
+  ],
+};

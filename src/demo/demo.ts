@@ -6,14 +6,25 @@ import { ConfigError, loadConfig, readEnvironment } from '../config/env.schema.j
 import { StartupError } from '../database/database-setup.js';
 import { randomUUID } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { CasesService } from '../cases/cases.service.js';
 import { DocumentsService } from '../documents/documents.service.js';
 import { DOCUMENT_STORAGE, type DocumentStorage } from '../documents/storage/document-storage.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
 import { UsersService } from '../users/users.service.js';
-import { DEMO_CASES, DEMO_ORGANISATIONS, DEMO_PASSWORD, DEMO_USERS } from './demo-data.js';
+import { addDays, workingDayOnOrBefore } from '../common/working-days.js';
+import { Clock } from '../common/clock.js';
+import { RoundDispatchService } from '../referral-rounds/round-dispatch.service.js';
+import { RoundQueriesService } from '../referral-rounds/round-queries.service.js';
+import { RoundsService } from '../referral-rounds/rounds.service.js';
+import {
+  DEMO_CASES,
+  DEMO_ORGANISATIONS,
+  DEMO_PASSWORD,
+  DEMO_ROUND,
+  DEMO_USERS,
+} from './demo-data.js';
 import { simplePdf } from './demo-pdf.js';
 
 const ADMIN_EMAIL = 'admin@exempel.se';
@@ -111,6 +122,37 @@ async function seedCases(app: INestApplication): Promise<number> {
   return created;
 }
 
+/**
+ * Sends the demo round once: the strategy draft to every committee and company, through the same
+ * services as the API, so the invitations go through the outbox to the mail folder or server.
+ */
+async function seedRound(app: INestApplication): Promise<{ id: number; recipients: number }> {
+  const actor = { ...systemActor('demo'), roles: ['admin' as const] };
+  const queries = app.get(RoundQueriesService);
+  const owner = (await app.get(CasesService).list({ limit: 200 }, actor)).items.find(
+    (item) => item.title === DEMO_ROUND.caseTitle,
+  );
+  if (!owner) throw new Error(`The demo case "${DEMO_ROUND.caseTitle}" is missing`);
+  const existing = (await queries.list({ caseId: owner.id, limit: 1 }, actor)).items[0];
+  if (existing) return { id: existing.id, recipients: existing.summary.total };
+  const [draft] = await app.get(DocumentsService).listForCase(owner.id, actor);
+  const today = app.get(Clock).today();
+  const round = await app.get(RoundsService).create(
+    owner.id,
+    {
+      title: DEMO_ROUND.title,
+      deadline: workingDayOnOrBefore(addDays(today, DEMO_ROUND.daysToAnswer)),
+      documentIds: [draft.id],
+      recipientKinds: ['committee', 'company'],
+      message: DEMO_ROUND.message,
+      sections: DEMO_ROUND.sections,
+    },
+    actor,
+  );
+  const sent = await app.get(RoundDispatchService).send(round.id, actor);
+  return { id: round.id, recipients: sent.round.summary.total };
+}
+
 async function main(): Promise<void> {
   const config = loadConfig({
     BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
@@ -121,6 +163,7 @@ async function main(): Promise<void> {
   const app = await createHttpApp(config, engine);
   await seed(app.get(OrganisationsService), app.get(UsersService));
   await seedCases(app);
+  const round = await seedRound(app);
   await app.listen(config.port);
 
   const base = config.publicUrl.href.replace(/\/$/, '');
@@ -143,7 +186,9 @@ ${logins}
   Logga in / log in:
     curl -s -X POST ${base}/api/auth/login -H 'Content-Type: application/json' \\
       -d '{"email":"registrator@exempel.se","password":"${DEMO_PASSWORD}"}'
-  E-post / mail folder:                ${config.smtpUrl ? config.smtpUrl.host : config.mailDir}
+  Remissrunda / referral round:        ${round.recipients} nämnder och bolag (GET ${base}/api/rounds/${round.id})
+  E-post / mail:                       ${config.smtpUrl ? config.smtpUrl.host : `${resolve(config.mailDir)} (one .eml per invitation)`}
+  Svarssidan / response page:          the link in any invitation, ${base}/respond/…
   Databas / database:                  ${config.databaseName} (${engine})
   Stoppa med / stop with Ctrl-C.
 `);
