@@ -9,6 +9,7 @@ import {
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { DomainError } from './domain-error.js';
+import { loggablePath } from './loggable-path.js';
 
 export interface ErrorBody {
   statusCode: number;
@@ -72,7 +73,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (body.statusCode >= 500) {
       this.logger.error(
         { err: exception, requestId: body.requestId },
-        `${request.method} ${request.path} failed: ${body.code}`,
+        `${request.method} ${loggablePath(request.path)} failed: ${body.code}`,
       );
     }
     response.status(body.statusCode).json(body);

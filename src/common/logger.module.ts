@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule as PinoLoggerModule } from 'nestjs-pino';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/env.schema.js';
+import { loggablePath } from './loggable-path.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -37,7 +38,7 @@ export const LoggerModule = PinoLoggerModule.forRootAsync({
         req: (request: { id: string; method: string; url: string }) => ({
           id: request.id,
           method: request.method,
-          url: request.url.replace(/\/respond\/[^/?]+/, '/respond/[token]').replace(/\?.*$/, ''),
+          url: loggablePath(request.url),
         }),
       },
     },

@@ -67,11 +67,10 @@ export class MailQueue implements OnApplicationShutdown {
       this.logOutage(error as Error);
       return false;
     }
-    await this.dataSource.manager.update(
-      MailOutbox,
-      { id: In(ids), status: 'pending' },
-      { queuedAt: this.clock.now() },
-    );
+    // Only bookkeeping for the relay: if it fails, the relay queues them again, harmlessly.
+    await this.dataSource.manager
+      .update(MailOutbox, { id: In(ids), status: 'pending' }, { queuedAt: this.clock.now() })
+      .catch((error: Error) => this.logger.warn(`Could not note queued mails: ${error.message}`));
     return true;
   }
 

@@ -88,6 +88,6 @@ export class OutboxService {
    * from the table later, so the caller's answer never depends on Redis.
    */
   dispatch(ids: number[]): void {
-    if (ids.length > 0) void this.queue.enqueue(ids);
+    if (ids.length > 0) void this.queue.enqueue(ids).catch(() => undefined);
   }
 }
