@@ -30,9 +30,17 @@ export class MailTransport implements OnApplicationShutdown {
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     if (config.smtpUrl) {
       this.mailDir = null;
+      const url = config.smtpUrl;
+      // Host, port and credentials are given one by one: with `url`, nodemailer would take the
+      // URL alone and drop the pool and timeout settings (one connection per mail).
       this.transporter = nodemailer.createTransport({
         pool: true,
-        url: config.smtpUrl.href,
+        host: url.hostname,
+        port: url.port ? Number(url.port) : url.protocol === 'smtps:' ? 465 : 587,
+        secure: url.protocol === 'smtps:',
+        auth: url.username
+          ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }
+          : undefined,
         maxConnections: Math.min(config.mailConcurrency, 5),
         maxMessages: 100,
         connectionTimeout: 10_000,

@@ -23,6 +23,9 @@ const HTML_ESCAPES: Record<string, string> = {
   "'": '&#39;',
 };
 
+/** Attachment bytes kept in memory per worker process (oldest dropped first). */
+const ATTACHMENT_CACHE_BYTES = 64 * 1024 * 1024;
+
 function replaceAll(text: string, replacements: [string, string][]): string {
   return replacements.reduce((result, [from, to]) => result.split(from).join(to), text);
 }
@@ -49,6 +52,8 @@ export class MailProcessor
 {
   private readonly logger = new Logger(MailProcessor.name);
   private readonly jobs = new RunningJobs();
+  private readonly attachments = new Map<string, Buffer>();
+  private attachmentBytes = 0;
   private lastErrorLogged = 0;
 
   constructor(
@@ -78,22 +83,17 @@ export class MailProcessor
     const mail = await this.dataSource.manager.findOneBy(MailOutbox, { id: job.data.outboxId });
     if (!mail || mail.status !== 'pending') return 'nothing to do';
     const handler = this.handlers.get(mail.kind);
-    let replacements: Record<string, string> = {};
-    if (handler.prepare) {
-      const prepared = await this.dataSource.transaction((manager) =>
-        handler.prepare!(manager, mail),
+    // The attempt is counted in the transaction that prepares it (and, say, issues its link).
+    const replacements = await this.dataSource.transaction(async (manager) => {
+      const prepared = handler.prepare ? await handler.prepare(manager, mail) : {};
+      await manager.update(
+        MailOutbox,
+        { id: mail.id, status: 'pending' },
+        prepared === null ? { status: 'cancelled' } : { attempts: () => 'attempts + 1' },
       );
-      if (prepared === null) {
-        await this.dataSource.manager.update(
-          MailOutbox,
-          { id: mail.id, status: 'pending' },
-          { status: 'cancelled' },
-        );
-        return 'cancelled';
-      }
-      replacements = prepared;
-    }
-    await this.dataSource.manager.increment(MailOutbox, { id: mail.id }, 'attempts', 1);
+      return prepared;
+    });
+    if (replacements === null) return 'cancelled';
     let response: string;
     try {
       const message = await this.compose(mail, replacements);
@@ -154,7 +154,7 @@ export class MailProcessor
       (mail.attachments ?? []).map(async (attachment) => ({
         filename: attachment.fileName,
         contentType: attachment.mimeType,
-        content: await readAll(await this.storage.open(attachment.sha256)),
+        content: await this.attachment(attachment.sha256),
       })),
     );
     return {
@@ -169,6 +169,24 @@ export class MailProcessor
       headers: { 'Auto-Submitted': 'auto-generated' },
       attachments,
     };
+  }
+
+  /**
+   * An attachment's bytes, kept for a while: a round sends the same draft to every recipient, so
+   * it is read from storage once rather than once per mail.
+   */
+  private async attachment(sha256: string): Promise<Buffer> {
+    const cached = this.attachments.get(sha256);
+    if (cached) return cached;
+    const bytes = await readAll(await this.storage.open(sha256));
+    this.attachments.set(sha256, bytes);
+    this.attachmentBytes += bytes.length;
+    for (const [key, value] of this.attachments) {
+      if (this.attachmentBytes <= ATTACHMENT_CACHE_BYTES) break;
+      this.attachments.delete(key);
+      this.attachmentBytes -= value.length;
+    }
+    return bytes;
   }
 
   private fileStem(mail: MailOutbox): string {

@@ -26,6 +26,8 @@ export class SmtpSink {
   policy: RecipientPolicy = () => null;
   /** Time the server takes to accept each message, to keep deliveries in flight. */
   delayMs = 0;
+  /** SMTP connections opened to it. */
+  connections = 0;
   private readonly server: SMTPServer;
   private port = 0;
 
@@ -35,6 +37,10 @@ export class SmtpSink {
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
       size: 50 * 1024 * 1024,
+      onConnect: (_session, callback) => {
+        this.connections += 1;
+        callback();
+      },
       onRcptTo: (address: SMTPServerAddress, _session, callback) => {
         this.attempts.push(address.address);
         const refusal = this.policy(address.address);
