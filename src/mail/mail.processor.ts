@@ -3,6 +3,7 @@ import { BeforeApplicationShutdown, Inject, Logger, OnApplicationBootstrap } fro
 import { InjectDataSource } from '@nestjs/typeorm';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { SendMailOptions } from 'nodemailer';
+import MimeNode from 'nodemailer/lib/mime-node/index.js';
 import type { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
@@ -11,7 +12,7 @@ import type { AppConfig } from '../config/env.schema.js';
 import { DOCUMENT_STORAGE, type DocumentStorage } from '../documents/storage/document-storage.js';
 import { QueueName, type MailJob } from '../queue/queue-name.js';
 import { RunningJobs, stopWorker } from '../queue/worker-shutdown.js';
-import { MailOutbox } from './mail-outbox.entity.js';
+import { MailOutbox, type OutboxAttachment } from './mail-outbox.entity.js';
 import { isPermanentFailure, MailTransport } from './mail-transport.js';
 import { OutboxHandlers } from './outbox-handlers.js';
 
@@ -23,7 +24,7 @@ const HTML_ESCAPES: Record<string, string> = {
   "'": '&#39;',
 };
 
-/** Attachment bytes kept in memory per worker process (oldest dropped first). */
+/** Encoded attachments kept in memory per worker process (oldest dropped first). */
 const ATTACHMENT_CACHE_BYTES = 64 * 1024 * 1024;
 
 function replaceAll(text: string, replacements: [string, string][]): string {
@@ -152,9 +153,7 @@ export class MailProcessor
     ]);
     const attachments = await Promise.all(
       (mail.attachments ?? []).map(async (attachment) => ({
-        filename: attachment.fileName,
-        contentType: attachment.mimeType,
-        content: await this.attachment(attachment.sha256),
+        raw: await this.attachmentPart(attachment),
       })),
     );
     return {
@@ -172,21 +171,27 @@ export class MailProcessor
   }
 
   /**
-   * An attachment's bytes, kept for a while: a round sends the same draft to every recipient, so
-   * it is read from storage once rather than once per mail.
+   * An attachment as a finished MIME part (headers and base64 body), kept for a while: a round
+   * sends the same draft to every recipient, so it is read and encoded once, not once per mail.
    */
-  private async attachment(sha256: string): Promise<Buffer> {
-    const cached = this.attachments.get(sha256);
+  private async attachmentPart(attachment: OutboxAttachment): Promise<Buffer> {
+    const key = `${attachment.sha256}|${attachment.mimeType}|${attachment.fileName}`;
+    const cached = this.attachments.get(key);
     if (cached) return cached;
-    const bytes = await readAll(await this.storage.open(sha256));
-    this.attachments.set(sha256, bytes);
-    this.attachmentBytes += bytes.length;
-    for (const [key, value] of this.attachments) {
+    const part = new MimeNode('multipart/mixed').createChild(attachment.mimeType, {
+      filename: attachment.fileName,
+    });
+    part.setHeader('Content-Disposition', 'attachment');
+    part.setContent(await readAll(await this.storage.open(attachment.sha256)));
+    const built = await part.build();
+    this.attachments.set(key, built);
+    this.attachmentBytes += built.length;
+    for (const [oldest, value] of this.attachments) {
       if (this.attachmentBytes <= ATTACHMENT_CACHE_BYTES) break;
-      this.attachments.delete(key);
+      this.attachments.delete(oldest);
       this.attachmentBytes -= value.length;
     }
-    return bytes;
+    return built;
   }
 
   private fileStem(mail: MailOutbox): string {
