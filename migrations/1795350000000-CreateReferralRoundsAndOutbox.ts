@@ -46,7 +46,7 @@ export class CreateReferralRoundsAndOutbox1795350000000 implements MigrationInte
           REFERENCES document (id) ON DELETE RESTRICT ON UPDATE RESTRICT
       ) ${TABLE}`);
 
-    // One row per organisation in a round. The secure link is kept only as its SHA-256.
+    // One row per organisation in a round.
     await queryRunner.query(`
       CREATE TABLE referral_round_recipient (
         id INT UNSIGNED NOT NULL AUTO_INCREMENT,
@@ -55,7 +55,6 @@ export class CreateReferralRoundsAndOutbox1795350000000 implements MigrationInte
         status ENUM('pending','sent','answered','declined','failed') NOT NULL DEFAULT 'pending',
         extended_deadline DATE NULL,
         email VARCHAR(254) ${EXACT} NULL,
-        token_hash CHAR(64) ${EXACT} NULL,
         invitation_count SMALLINT UNSIGNED NOT NULL DEFAULT 0,
         invitation_outbox_id INT UNSIGNED NULL,
         sent_at DATETIME(3) NULL,
@@ -68,12 +67,27 @@ export class CreateReferralRoundsAndOutbox1795350000000 implements MigrationInte
         updated_at DATETIME(3) NOT NULL,
         PRIMARY KEY (id),
         UNIQUE KEY uq_referral_round_recipient_round_organisation (round_id, organisation_id),
-        UNIQUE KEY uq_referral_round_recipient_token_hash (token_hash),
         KEY ix_referral_round_recipient_organisation (organisation_id, id),
         CONSTRAINT fk_referral_round_recipient_round FOREIGN KEY (round_id)
           REFERENCES referral_round (id) ON DELETE RESTRICT ON UPDATE RESTRICT,
         CONSTRAINT fk_referral_round_recipient_organisation FOREIGN KEY (organisation_id)
           REFERENCES organisation (id) ON DELETE RESTRICT ON UPDATE RESTRICT
+      ) ${TABLE}`);
+
+    // The secure links mailed to a recipient, kept only as SHA-256; a resend or closing voids them.
+    await queryRunner.query(`
+      CREATE TABLE referral_round_link (
+        id INT UNSIGNED NOT NULL AUTO_INCREMENT,
+        recipient_id INT UNSIGNED NOT NULL,
+        token_hash CHAR(64) ${EXACT} NOT NULL,
+        outbox_id INT UNSIGNED NULL,
+        issued_at DATETIME(3) NOT NULL,
+        voided_at DATETIME(3) NULL,
+        PRIMARY KEY (id),
+        UNIQUE KEY uq_referral_round_link_token_hash (token_hash),
+        KEY ix_referral_round_link_recipient (recipient_id, voided_at),
+        CONSTRAINT fk_referral_round_link_recipient FOREIGN KEY (recipient_id)
+          REFERENCES referral_round_recipient (id) ON DELETE RESTRICT ON UPDATE RESTRICT
       ) ${TABLE}`);
 
     // Every mail is written here in the transaction that causes it; dedupe_key makes it exist once.
@@ -109,6 +123,7 @@ export class CreateReferralRoundsAndOutbox1795350000000 implements MigrationInte
 
   public async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query('DROP TABLE mail_outbox');
+    await queryRunner.query('DROP TABLE referral_round_link');
     await queryRunner.query('DROP TABLE referral_round_recipient');
     await queryRunner.query('DROP TABLE referral_round_document');
     await queryRunner.query('DROP TABLE referral_round');

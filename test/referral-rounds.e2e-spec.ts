@@ -202,7 +202,7 @@ describe('referral rounds', () => {
     );
     expect(rows.every((row) => row.status === 'sent' && Number(row.attempts) === 1)).toBe(true);
     const stored = await t.sql<{ token_hash: string }>(
-      'SELECT token_hash FROM referral_round_recipient WHERE round_id = ?',
+      'SELECT l.token_hash FROM referral_round_link l JOIN referral_round_recipient r ON r.id = l.recipient_id WHERE r.round_id = ? AND l.voided_at IS NULL',
       [roundId],
     );
     expect(stored.map((row) => row.token_hash).sort()).toEqual(
@@ -681,7 +681,7 @@ describe('referral rounds', () => {
       .set('Authorization', registrar.auth);
     expect(resend.status).toBe(409);
     const stored = await t.sql<{ n: number }>(
-      'SELECT COUNT(*) AS n FROM referral_round_recipient WHERE round_id = ? AND token_hash IS NOT NULL',
+      'SELECT COUNT(*) AS n FROM referral_round_link l JOIN referral_round_recipient r ON r.id = l.recipient_id WHERE r.round_id = ? AND l.voided_at IS NULL',
       [roundId],
     );
     expect(Number(stored[0].n)).toBe(0);

@@ -6,6 +6,7 @@ import { Organisation } from '../organisations/organisation.entity.js';
 import {
   ReferralRound,
   ReferralRoundDocument,
+  RoundLink,
   RoundRecipient,
 } from '../referral-rounds/referral-round.entity.js';
 import { User } from '../users/user.entity.js';
@@ -19,6 +20,7 @@ export const ENTITIES = [
   Organisation,
   ReferralRound,
   ReferralRoundDocument,
+  RoundLink,
   RoundRecipient,
   User,
 ];

@@ -1,15 +1,13 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { systemActor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
-import { APP_CONFIG } from '../config/config.module.js';
-import type { AppConfig } from '../config/env.schema.js';
 import type { MailOutbox } from '../mail/mail-outbox.entity.js';
 import { RESPONSE_LINK_PLACEHOLDER } from '../mail/mail-templates.js';
 import { OutboxHandlers } from '../mail/outbox-handlers.js';
 import { RoundRecipient } from './referral-round.entity.js';
-import { newLinkToken, responseLink } from './secure-link.js';
+import { SecureLinks } from './secure-links.service.js';
 
 /** The outbox kind of a round invitation, and what its rows are about. */
 export const INVITATION = 'round-invitation';
@@ -22,7 +20,7 @@ export const RECIPIENT_ENTITY = 'referral_round_recipient';
 @Injectable()
 export class InvitationDelivery implements OnModuleInit {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly links: SecureLinks,
     private readonly handlers: OutboxHandlers,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -44,16 +42,15 @@ export class InvitationDelivery implements OnModuleInit {
     manager: EntityManager,
     mail: MailOutbox,
   ): Promise<Record<string, string> | null> {
-    const { token, hash } = newLinkToken();
-    const result = await manager.query<{ affectedRows: number }>(
-      `UPDATE referral_round_recipient r JOIN referral_round rr ON rr.id = r.round_id
-          SET r.token_hash = ?, r.updated_at = ?
-        WHERE r.id = ? AND r.invitation_outbox_id = ? AND r.status = 'sent'
-          AND rr.status = 'sent'`,
-      [hash, this.clock.now(), mail.entityId, mail.id],
+    const [current] = await manager.query<{ id: number }[]>(
+      `SELECT r.id FROM referral_round_recipient r JOIN referral_round rr ON rr.id = r.round_id
+        WHERE r.id = ? AND r.invitation_outbox_id = ? AND r.status = 'sent' AND rr.status = 'sent'
+        FOR UPDATE`,
+      [mail.entityId, mail.id],
     );
-    if (result.affectedRows !== 1) return null;
-    return { [RESPONSE_LINK_PLACEHOLDER]: responseLink(this.config.publicUrl, token) };
+    if (!current) return null;
+    const link = await this.links.issue(manager, current.id, mail.id);
+    return { [RESPONSE_LINK_PLACEHOLDER]: link };
   }
 
   private async markDelivered(manager: EntityManager, mail: MailOutbox): Promise<void> {
@@ -85,10 +82,10 @@ export class InvitationDelivery implements OnModuleInit {
         status: 'failed',
         failedAt: now,
         failureReason: reason.slice(0, 500),
-        tokenHash: null,
         updatedAt: now,
       },
     );
+    await this.links.voidCarriedBy(manager, mail.id);
     await this.audit.record(manager, systemActor('mail'), {
       action: 'round.recipient_failed',
       entity: 'referral_round',

@@ -119,7 +119,6 @@ export class ReferralRoundDocument {
 @Index('uq_referral_round_recipient_round_organisation', ['roundId', 'organisationId'], {
   unique: true,
 })
-@Index('uq_referral_round_recipient_token_hash', ['tokenHash'], { unique: true })
 @Index('ix_referral_round_recipient_organisation', ['organisationId', 'id'])
 export class RoundRecipient {
   @PrimaryGeneratedColumn({ unsigned: true })
@@ -153,10 +152,6 @@ export class RoundRecipient {
   @Column({ type: 'varchar', length: 254, nullable: true })
   email: string | null;
 
-  /** SHA-256 of the secure link's token; null until issued and once voided. */
-  @Column({ name: 'token_hash', type: 'char', length: 64, nullable: true })
-  tokenHash: string | null;
-
   @Column({ name: 'invitation_count', type: 'smallint', unsigned: true, default: 0 })
   invitationCount: number;
 
@@ -187,4 +182,39 @@ export class RoundRecipient {
 
   @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
   updatedAt: Date;
+}
+
+/**
+ * A secure link mailed to a recipient, stored only as the SHA-256 of its token. A recipient may
+ * hold several live links (the invitation's, a reminder's); a resend or closing voids them all.
+ */
+@Entity('referral_round_link')
+@Index('uq_referral_round_link_token_hash', ['tokenHash'], { unique: true })
+@Index('ix_referral_round_link_recipient', ['recipientId', 'voidedAt'])
+export class RoundLink {
+  @PrimaryGeneratedColumn({ unsigned: true })
+  id: number;
+
+  @Column({ name: 'recipient_id', type: 'int', unsigned: true })
+  recipientId: number;
+
+  @ManyToOne(() => RoundRecipient, { onDelete: 'RESTRICT', onUpdate: 'RESTRICT' })
+  @JoinColumn({
+    name: 'recipient_id',
+    foreignKeyConstraintName: 'fk_referral_round_link_recipient',
+  })
+  recipient?: RoundRecipient;
+
+  @Column({ name: 'token_hash', type: 'char', length: 64 })
+  tokenHash: string;
+
+  /** The mail that carried it. */
+  @Column({ name: 'outbox_id', type: 'int', unsigned: true, nullable: true })
+  outboxId: number | null;
+
+  @Column({ name: 'issued_at', type: 'datetime', precision: 3 })
+  issuedAt: Date;
+
+  @Column({ name: 'voided_at', type: 'datetime', precision: 3, nullable: true })
+  voidedAt: Date | null;
 }

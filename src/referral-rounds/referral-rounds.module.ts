@@ -8,6 +8,7 @@ import { RoundDispatchService } from './round-dispatch.service.js';
 import { RoundQueriesService } from './round-queries.service.js';
 import { CaseRoundsController, RoundsController } from './rounds.controller.js';
 import { RoundsService } from './rounds.service.js';
+import { SecureLinks } from './secure-links.service.js';
 
 // remissrundor: preparing, sending, following up, and the secure links
 @Module({
@@ -19,6 +20,7 @@ import { RoundsService } from './rounds.service.js';
     RoundDispatchService,
     RespondService,
     ResponsePage,
+    SecureLinks,
   ],
   exports: [RoundsService, RoundQueriesService, RoundDispatchService],
 })

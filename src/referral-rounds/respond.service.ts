@@ -8,18 +8,12 @@ import { DOCUMENT_STORAGE, type DocumentStorage } from '../documents/storage/doc
 import type { DocumentContent } from '../documents/documents.service.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import type { RespondViewDto } from './dto/round.dto.js';
-import { ReferralRound, RoundRecipient } from './referral-round.entity.js';
 import { RoundQueriesService } from './round-queries.service.js';
-import { hashLinkToken, isWellFormedToken } from './secure-link.js';
+import { SecureLinks, type LinkHolder } from './secure-links.service.js';
 
 /** The same answer for a forged, voided or expired link: it says nothing about which. */
 function linkNotFound(): DomainError {
   return new DomainError(HttpStatus.NOT_FOUND, 'not_found', 'This link is not valid');
-}
-
-interface LinkHolder {
-  recipient: RoundRecipient;
-  round: ReferralRound;
 }
 
 /** What the holder of a secure link (no account) may see and fetch: their own invitation. */
@@ -29,6 +23,7 @@ export class RespondService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(DOCUMENT_STORAGE) private readonly storage: DocumentStorage,
     private readonly queries: RoundQueriesService,
+    private readonly links: SecureLinks,
   ) {}
 
   async view(token: string): Promise<RespondViewDto> {
@@ -74,17 +69,13 @@ export class RespondService {
     };
   }
 
-  /** The recipient a live link belongs to; links die with a resend or when the round closes. */
   private async resolve(token: string): Promise<LinkHolder> {
-    if (!isWellFormedToken(token)) throw linkNotFound();
-    const recipient = await this.dataSource.manager
-      .createQueryBuilder(RoundRecipient, 'r')
-      .innerJoinAndMapOne('r.round', ReferralRound, 'rr', 'rr.id = r.round_id')
-      .innerJoinAndMapOne('r.organisation', Organisation, 'o', 'o.id = r.organisation_id')
-      .where('r.token_hash = :hash', { hash: hashLinkToken(token) })
-      .andWhere("rr.status = 'sent'")
-      .getOne();
-    if (!recipient?.round) throw linkNotFound();
-    return { recipient, round: recipient.round };
+    const holder = await this.links.resolve(this.dataSource.manager, token);
+    if (!holder) throw linkNotFound();
+    const organisation = await this.dataSource.manager.findOneByOrFail(Organisation, {
+      id: holder.recipient.organisationId,
+    });
+    holder.recipient.organisation = organisation;
+    return holder;
   }
 }

@@ -17,6 +17,7 @@ import { Organisation } from '../organisations/organisation.entity.js';
 import type { SendResultDto } from './dto/round.dto.js';
 import { ReferralRound, RoundRecipient } from './referral-round.entity.js';
 import { RoundQueriesService } from './round-queries.service.js';
+import { SecureLinks } from './secure-links.service.js';
 import { deadlineWarnings } from './round-rules.js';
 import { assertRoundTransition } from './round-status.js';
 
@@ -42,6 +43,7 @@ export class RoundDispatchService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly queries: RoundQueriesService,
     private readonly outbox: OutboxService,
+    private readonly links: SecureLinks,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
@@ -213,15 +215,19 @@ export class RoundDispatchService {
     }));
     const outboxIds = await this.outbox.add(manager, mails);
     const now = this.clock.now();
-    // One statement for all: each recipient points at its new invitation, and any earlier link
-    // is void until that invitation issues a new one.
+    // Links mailed before stop working; the new invitation brings a new one as it leaves.
+    await this.links.voidForRecipients(
+      manager,
+      recipients.map((recipient) => recipient.id),
+    );
+    // One statement for all: each recipient points at its new invitation.
     await manager.query(
       `UPDATE referral_round_recipient r
          JOIN mail_outbox m
            ON m.dedupe_key = CONCAT('${INVITATION}:', r.id, ':', r.invitation_count + 1)
           SET r.status = 'sent', r.sent_at = ?, r.email = m.to_address,
               r.invitation_outbox_id = m.id, r.invitation_count = r.invitation_count + 1,
-              r.token_hash = NULL, r.delivered_at = NULL, r.failed_at = NULL,
+              r.delivered_at = NULL, r.failed_at = NULL,
               r.failure_reason = NULL, r.updated_at = ?
         WHERE r.id IN (?)`,
       [now, now, recipients.map((recipient) => recipient.id)],

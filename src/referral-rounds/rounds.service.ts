@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In, IsNull, Not } from 'typeorm';
+import { DataSource, EntityManager, In, Not } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
@@ -27,6 +27,7 @@ import {
 } from './referral-round.entity.js';
 import { RoundQueriesService } from './round-queries.service.js';
 import { assertRoundTransition } from './round-status.js';
+import { SecureLinks } from './secure-links.service.js';
 
 const INSERT_CHUNK = 500;
 
@@ -36,6 +37,7 @@ export class RoundsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly queries: RoundQueriesService,
+    private readonly links: SecureLinks,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
@@ -187,11 +189,7 @@ export class RoundsService {
       round.closedAt = this.clock.now();
       round.closedReason = reason.trim();
       // Every secure link of the round stops working now.
-      await manager.update(
-        RoundRecipient,
-        { roundId: id, tokenHash: Not(IsNull()) },
-        { tokenHash: null, updatedAt: round.closedAt },
-      );
+      await this.links.voidForRound(manager, id);
       return this.saveChange(manager, round, actor, 'round.closed', before);
     });
   }

@@ -5,13 +5,15 @@ const { TsJestTransformer } = require('ts-jest');
 
 function rewrite(source) {
   if (!source.includes('import.meta')) return source;
-  return source
-    // CommonJS already has a `require`; a module-level one made by createRequire would clash.
-    .replace(/\bconst require = createRequire\(/g, 'const __esmRequire = createRequire(')
-    .replace(/import\.meta\.resolve\(/g, 'require.resolve(')
-    .replace(/import\.meta\.url/g, "require('node:url').pathToFileURL(__filename).href")
-    .replace(/import\.meta\.dirname/g, '__dirname')
-    .replace(/import\.meta\.filename/g, '__filename');
+  return (
+    source
+      // CommonJS already has a `require`; a module-level one made by createRequire would clash.
+      .replace(/\bconst require = createRequire\(/g, 'const __esmRequire = createRequire(')
+      .replace(/import\.meta\.resolve\(/g, 'require.resolve(')
+      .replace(/import\.meta\.url/g, "require('node:url').pathToFileURL(__filename).href")
+      .replace(/import\.meta\.dirname/g, '__dirname')
+      .replace(/import\.meta\.filename/g, '__filename')
+  );
 }
 
 class EsmToCjsTransformer extends TsJestTransformer {
