@@ -4,6 +4,7 @@ import { CasesModule } from './cases/cases.module.js';
 import type { AppConfig } from './config/env.schema.js';
 import { coreImports } from './core-imports.js';
 import type { DatabaseEngine } from './database/data-source-options.js';
+import { DeadlinesModule } from './deadlines/deadlines.module.js';
 import { DocumentsModule } from './documents/documents.module.js';
 import { HealthModule } from './health/health.module.js';
 import { OrganisationsModule } from './organisations/organisations.module.js';
@@ -25,6 +26,7 @@ export class AppModule {
         CasesModule,
         DocumentsModule,
         ReferralRoundsModule,
+        DeadlinesModule,
         HealthModule,
         ...(config.appRole === 'all' ? PROCESSOR_MODULES : []),
       ],

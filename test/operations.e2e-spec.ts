@@ -63,6 +63,7 @@ describe('operations', () => {
       expect(response.status).toBe(200);
       const paths = response.body.paths as Record<string, Record<string, { security?: unknown[] }>>;
       expect(Object.keys(paths).sort()).toEqual([
+        '/api/admin/reminders/sweep',
         '/api/audit',
         '/api/auth/login',
         '/api/auth/me',
@@ -77,6 +78,7 @@ describe('operations', () => {
         '/api/documents/{id}/content',
         '/api/organisations',
         '/api/organisations/{id}',
+        '/api/recipients',
         '/api/respond/{token}',
         '/api/respond/{token}/documents/{documentId}',
         '/api/rounds',
@@ -84,7 +86,9 @@ describe('operations', () => {
         '/api/rounds/{id}/close',
         '/api/rounds/{id}/recipients',
         '/api/rounds/{id}/recipients/{recipientId}',
+        '/api/rounds/{id}/recipients/{recipientId}/extension',
         '/api/rounds/{id}/recipients/{recipientId}/resend',
+        '/api/rounds/{id}/reminders',
         '/api/rounds/{id}/send',
         '/api/users',
         '/api/users/{id}',

@@ -1,4 +1,4 @@
-import { Clock, startOfDayIn } from './clock.js';
+import { Clock, instantAt, startOfDayIn } from './clock.js';
 
 describe('Clock', () => {
   const realNow = Date.now;
@@ -42,6 +42,24 @@ describe('startOfDayIn', () => {
     );
     expect(startOfDayIn('2026-03-30', 'Europe/Stockholm').toISOString()).toBe(
       '2026-03-29T22:00:00.000Z',
+    );
+  });
+});
+
+describe('instantAt', () => {
+  it('gives 08:00 Stockholm time in winter, in summer and on the days the clocks change', () => {
+    expect(instantAt('2026-01-15', 8, 'Europe/Stockholm').toISOString()).toBe(
+      '2026-01-15T07:00:00.000Z',
+    );
+    expect(instantAt('2026-07-01', 8, 'Europe/Stockholm').toISOString()).toBe(
+      '2026-07-01T06:00:00.000Z',
+    );
+    // Summer time starts at 02:00 on 29 March and ends at 03:00 on 25 October 2026.
+    expect(instantAt('2026-03-29', 8, 'Europe/Stockholm').toISOString()).toBe(
+      '2026-03-29T06:00:00.000Z',
+    );
+    expect(instantAt('2026-10-25', 8, 'Europe/Stockholm').toISOString()).toBe(
+      '2026-10-25T07:00:00.000Z',
     );
   });
 });

@@ -38,7 +38,12 @@ export class Clock {
 
 /** The UTC instant at which a calendar day (`YYYY-MM-DD`) begins in a time zone. */
 export function startOfDayIn(day: string, timeZone: string): Date {
-  const midnightUtc = Date.parse(`${day}T00:00:00.000Z`);
+  return instantAt(day, 0, timeZone);
+}
+
+/** The UTC instant of a whole hour on a calendar day in a time zone (08:00 is 08:00 in summer too). */
+export function instantAt(day: string, hour: number, timeZone: string): Date {
+  const wallClock = Date.parse(`${day}T00:00:00.000Z`) + hour * 3_600_000;
   const offsetAt = (instant: number): number => {
     const parts = Object.fromEntries(
       new Intl.DateTimeFormat('en-CA', {
@@ -64,7 +69,7 @@ export function startOfDayIn(day: string, timeZone: string): Date {
     );
     return local - Math.floor(instant / 1000) * 1000;
   };
-  // The offset may differ across a DST change on that day: correct once with the offset there.
-  const first = midnightUtc - offsetAt(midnightUtc);
-  return new Date(midnightUtc - offsetAt(first));
+  // The offset may differ across a DST change that day: correct once with the offset there.
+  const first = wallClock - offsetAt(wallClock);
+  return new Date(wallClock - offsetAt(first));
 }

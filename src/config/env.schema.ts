@@ -34,6 +34,8 @@ export interface AppConfig {
   templatesDir: string;
   /** Requests per minute one client address may make to the secure-link routes. */
   respondRateLimit: number;
+  /** Minutes between the scheduled reminder sweeps. */
+  reminderSweepMinutes: number;
   publicUrl: URL;
   port: number;
   appRole: AppRole;
@@ -225,6 +227,7 @@ export function loadConfig(env: Env = readEnvironment()): AppConfig {
     mailAttachmentsMaxBytes: integer('MAIL_ATTACHMENTS_MAX_MB', 10, 0, 100) * 1024 * 1024,
     templatesDir: read('TEMPLATES_DIR', 'templates'),
     respondRateLimit: integer('RESPOND_RATE_LIMIT', 60, 1, 100_000),
+    reminderSweepMinutes: integer('REMINDER_SWEEP_MINUTES', 5, 1, 1_440),
     publicUrl: url('PUBLIC_URL', 'http://localhost:3000', ['http:', 'https:']),
     port: integer('PORT', 3000, 1, 65535),
     appRole: oneOf('APP_ROLE', APP_ROLES, 'all'),

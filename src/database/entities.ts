@@ -1,5 +1,7 @@
 import { AuditEvent } from '../audit/audit-event.entity.js';
 import { Case } from '../cases/case.entity.js';
+import { Extension } from '../deadlines/extension.entity.js';
+import { Reminder } from '../deadlines/reminder.entity.js';
 import { Document } from '../documents/document.entity.js';
 import { MailOutbox } from '../mail/mail-outbox.entity.js';
 import { Organisation } from '../organisations/organisation.entity.js';
@@ -16,10 +18,12 @@ export const ENTITIES = [
   AuditEvent,
   Case,
   Document,
+  Extension,
   MailOutbox,
   Organisation,
   ReferralRound,
   ReferralRoundDocument,
+  Reminder,
   RoundLink,
   RoundRecipient,
   User,

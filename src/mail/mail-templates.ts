@@ -5,11 +5,19 @@
  */
 export interface MailTemplateContexts {
   'round-invitation': RoundInvitationContext;
+  'deadline-reminder': DeadlineReminderContext;
+  'overdue-notice': RecipientMailContext;
+  'extension-granted': ExtensionGrantedContext;
 }
 
 export type MailTemplateName = keyof MailTemplateContexts;
 
-export const MAIL_TEMPLATE_NAMES: readonly MailTemplateName[] = ['round-invitation'];
+export const MAIL_TEMPLATE_NAMES: readonly MailTemplateName[] = [
+  'round-invitation',
+  'deadline-reminder',
+  'overdue-notice',
+  'extension-granted',
+];
 
 /** Partials under `templates/mail/partials/`, usable as `{{> name}}` in every template. */
 export const MAIL_PARTIALS = ['signature-text', 'signature-html'] as const;
@@ -39,4 +47,29 @@ export interface RoundInvitationContext {
   sections: { ref: string; title: string }[];
   /** A new link replacing an earlier one. */
   reissued: boolean;
+}
+
+/** What every mail to a recipient of a round says about it. */
+export interface RecipientMailContext {
+  recipientName: string;
+  senderName: string;
+  senderEmail: string | null;
+  caseNumber: string;
+  roundTitle: string;
+  /** The recipient's own deadline. */
+  deadline: string;
+  responseUrl: string;
+}
+
+// påminnelse
+export interface DeadlineReminderContext extends RecipientMailContext {
+  /** Days from the reminder's day to the deadline; 0 on the day itself. */
+  daysLeft: number;
+  oneDayLeft: boolean;
+}
+
+// anstånd
+export interface ExtensionGrantedContext extends RecipientMailContext {
+  previousDeadline: string;
+  reason: string;
 }

@@ -1,6 +1,7 @@
 /** Every BullMQ queue, named once. Job payloads carry ids only, never personal data. */
 export enum QueueName {
   Mail = 'mail',
+  Reminders = 'reminders',
 }
 
 /** The payload of a mail job: the outbox row to deliver. */

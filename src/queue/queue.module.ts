@@ -5,12 +5,14 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/env.schema.js';
 import { redisOptionsFromUrl } from './redis-options.js';
 
-/** A shared ioredis client for short commands from the request path (health, rate limits). */
-export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
+import { Queues } from './queues.js';
+import { REDIS_CLIENT } from './redis-client.js';
+
+export { REDIS_CLIENT };
 
 /**
- * The Redis connection for BullMQ (queue names prefixed by QUEUE_PREFIX) and for short commands.
- * Domain modules register their queues with `BullModule.registerQueue`; processors are provided
+ * The Redis connections: BullMQ workers (queue names prefixed by QUEUE_PREFIX) and the fail-fast
+ * client for short commands and for adding jobs through {@link Queues}. Processors are provided
  * only by WorkerModule, so an `api` process never consumes jobs.
  */
 @Global()
@@ -24,11 +26,12 @@ export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
         connection: { url: config.redisUrl.href, maxRetriesPerRequest: null },
       }),
     }),
-    // No queue objects from here (producers use the fail-fast client, see MailQueue); this only
+    // No queue objects from here (producers use the fail-fast client, see Queues); this only
     // brings in the explorer that starts a worker for each @Processor class in the process.
     BullModule.registerQueue(),
   ],
   providers: [
+    Queues,
     {
       provide: REDIS_CLIENT,
       inject: [APP_CONFIG],
@@ -42,7 +45,7 @@ export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
         }),
     },
   ],
-  exports: [REDIS_CLIENT, BullModule],
+  exports: [REDIS_CLIENT, BullModule, Queues],
 })
 export class QueueModule implements OnApplicationShutdown {
   constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {

@@ -6,14 +6,18 @@ import { RespondService } from './respond.service.js';
 import { ResponsePage } from './response-page.js';
 import { RoundDispatchService } from './round-dispatch.service.js';
 import { RoundQueriesService } from './round-queries.service.js';
-import { CaseRoundsController, RoundsController } from './rounds.controller.js';
+import {
+  CaseRoundsController,
+  RecipientsController,
+  RoundsController,
+} from './rounds.controller.js';
 import { RoundsService } from './rounds.service.js';
 import { SecureLinks } from './secure-links.service.js';
 
 // remissrundor: preparing, sending, following up, and the secure links
 @Module({
   imports: [MailModule, StorageModule],
-  controllers: [CaseRoundsController, RoundsController, RespondController],
+  controllers: [CaseRoundsController, RoundsController, RecipientsController, RespondController],
   providers: [
     RoundsService,
     RoundQueriesService,

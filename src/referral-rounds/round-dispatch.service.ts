@@ -8,6 +8,7 @@ import { DomainError, type FieldProblem } from '../common/domain-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/env.schema.js';
 import { Case } from '../cases/case.entity.js';
+import { planRecipientReminders } from '../deadlines/reminder-plan.js';
 import { retryOnDeadlock } from '../database/transaction.js';
 import { lockVersioned } from '../database/versioned-lock.js';
 import type { Document } from '../documents/document.entity.js';
@@ -18,10 +19,10 @@ import type { SendResultDto } from './dto/round.dto.js';
 import { ReferralRound, RoundRecipient } from './referral-round.entity.js';
 import { RoundQueriesService } from './round-queries.service.js';
 import { SecureLinks } from './secure-links.service.js';
-import { deadlineWarnings } from './round-rules.js';
+import { DEFAULT_REMINDER_POLICY, deadlineWarnings } from './round-rules.js';
 import { assertRoundTransition } from './round-status.js';
 
-import { INVITATION, RECIPIENT_ENTITY } from './invitation-delivery.js';
+import { INVITATION, RECIPIENT_ENTITY } from './round-mail-delivery.js';
 
 /** The outbox key of a recipient's n-th invitation: each exists once, whatever is retried. */
 function invitationKey(recipientId: number, number: number): string {
@@ -231,6 +232,16 @@ export class RoundDispatchService {
               r.failure_reason = NULL, r.updated_at = ?
         WHERE r.id IN (?)`,
       [now, now, recipients.map((recipient) => recipient.id)],
+    );
+    await planRecipientReminders(
+      manager,
+      recipients.map((recipient) => ({
+        recipientId: recipient.id,
+        deadline: recipient.extendedDeadline ?? round.deadline,
+      })),
+      round.reminderPolicy ?? DEFAULT_REMINDER_POLICY,
+      now,
+      this.config.tzRegion,
     );
     return outboxIds;
   }

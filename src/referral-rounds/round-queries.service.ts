@@ -1,22 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, EntityManager } from 'typeorm';
+import { Brackets, DataSource, EntityManager, In } from 'typeorm';
 import { mayReadConfidential } from '../common/access.js';
 import type { Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { decodeCursor, encodeCursor, type Page } from '../common/pagination.js';
 import { Case } from '../cases/case.entity.js';
+import type { ExtensionDto } from '../deadlines/dto/deadline.dto.js';
+import { Extension } from '../deadlines/extension.entity.js';
 import { Document } from '../documents/document.entity.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import {
   RecipientDto,
+  RecipientFollowUpDto,
   RoundDocumentDto,
   RoundDto,
   RoundListItemDto,
   RoundSummaryDto,
 } from './dto/round.dto.js';
-import type { RoundQueryDto } from './dto/round-input.dto.js';
+import type { RecipientQueryDto, RoundQueryDto } from './dto/round-input.dto.js';
 import { ReferralRound, ReferralRoundDocument, RoundRecipient } from './referral-round.entity.js';
 import { DEFAULT_REMINDER_POLICY, isOverdue, summarise } from './round-rules.js';
 
@@ -54,7 +57,13 @@ export class RoundQueriesService {
     const redacted = owner.confidential && readsAllRounds(actor) && !mayReadConfidential(actor);
     const documents = await this.documents(db, id);
     const today = this.clock.today();
-    const recipientDtos = recipients.map((recipient) => this.recipientDto(recipient, round, today));
+    const extensions = await this.extensions(
+      db,
+      recipients.map((recipient) => recipient.id),
+    );
+    const recipientDtos = recipients.map((recipient) =>
+      this.recipientDto(recipient, round, today, extensions.get(recipient.id) ?? []),
+    );
     return {
       id: round.id,
       caseId: round.caseId,
@@ -186,10 +195,99 @@ export class RoundQueriesService {
       .getMany();
   }
 
+  /**
+   * Who owes what across rounds: recipients by their own deadline, soonest first; `overdue`
+   * keeps those whose deadline passed with neither answer nor decline.
+   */
+  async listRecipients(
+    query: RecipientQueryDto,
+    actor: Actor,
+  ): Promise<Page<RecipientFollowUpDto>> {
+    const limit = query.limit ?? 50;
+    const deadline = 'COALESCE(r.extended_deadline, rr.deadline)';
+    const builder = this.dataSource.manager
+      .createQueryBuilder(RoundRecipient, 'r')
+      .innerJoinAndMapOne('r.round', ReferralRound, 'rr', 'rr.id = r.round_id')
+      .innerJoinAndMapOne('rr.case', Case, 'c', 'c.id = rr.case_id')
+      .innerJoinAndMapOne('r.organisation', Organisation, 'o', 'o.id = r.organisation_id')
+      .orderBy(deadline, 'ASC')
+      .addOrderBy('r.id', 'ASC')
+      .limit(limit + 1);
+    const today = this.clock.today();
+    if (query.overdue === true) {
+      builder.andWhere(`r.status = 'sent' AND ${deadline} < :today`, { today });
+    } else if (query.overdue === false) {
+      builder.andWhere(`NOT (r.status = 'sent' AND ${deadline} < :today)`, { today });
+    }
+    if (query.status) builder.andWhere('r.status = :status', { status: query.status });
+    if (query.organisationId) {
+      builder.andWhere('r.organisation_id = :organisationId', {
+        organisationId: query.organisationId,
+      });
+    }
+    if (query.dueBefore)
+      builder.andWhere(`${deadline} <= :dueBefore`, { dueBefore: query.dueBefore });
+    if (query.cursor !== undefined) {
+      const [after, id] = decodeCursor(query.cursor, ['string', 'number']);
+      builder.andWhere(
+        new Brackets((where) =>
+          where
+            .where(`${deadline} > :after`, { after })
+            .orWhere(`(${deadline} = :after AND r.id > :afterId)`, { afterId: id }),
+        ),
+      );
+    }
+    const rows = await builder.getMany();
+    const page = rows.slice(0, limit);
+    const extensions = await this.extensions(
+      this.dataSource.manager,
+      page.map((recipient) => recipient.id),
+    );
+    const mayRead = mayReadConfidential(actor);
+    const items = page.map((recipient) => {
+      const round = recipient.round!;
+      const owner = round.case!;
+      return {
+        ...this.recipientDto(recipient, round, today, extensions.get(recipient.id) ?? []),
+        round: {
+          id: round.id,
+          caseId: owner.id,
+          caseNumber: owner.caseNumber,
+          title: owner.confidential && !mayRead ? null : round.title,
+        },
+      };
+    });
+    const last = items[limit - 1];
+    return {
+      items,
+      nextCursor: rows.length > limit ? encodeCursor([last.deadline, last.id]) : null,
+    };
+  }
+
+  /** The extensions granted to each of the recipients, oldest first. */
+  private async extensions(
+    manager: EntityManager,
+    recipientIds: number[],
+  ): Promise<Map<number, ExtensionDto[]>> {
+    const byRecipient = new Map<number, ExtensionDto[]>();
+    if (recipientIds.length === 0) return byRecipient;
+    const rows = await manager.find(Extension, {
+      where: { recipientId: In(recipientIds) },
+      order: { id: 'ASC' },
+    });
+    for (const row of rows) {
+      const list = byRecipient.get(row.recipientId) ?? [];
+      list.push(extensionDto(row));
+      byRecipient.set(row.recipientId, list);
+    }
+    return byRecipient;
+  }
+
   private recipientDto(
     recipient: RoundRecipient,
     round: ReferralRound,
     today: string,
+    extensions: ExtensionDto[],
   ): RecipientDto {
     const organisation = recipient.organisation!;
     const deadline = recipient.extendedDeadline ?? round.deadline;
@@ -212,6 +310,19 @@ export class RoundQueriesService {
       answeredAt: iso(recipient.answeredAt),
       late: recipient.late,
       failureReason: recipient.failureReason,
+      extensions,
     };
   }
+}
+
+export function extensionDto(extension: Extension): ExtensionDto {
+  return {
+    id: extension.id,
+    recipientId: extension.recipientId,
+    previousDeadline: extension.previousDeadline,
+    deadline: extension.deadline,
+    reason: extension.reason,
+    grantedBy: extension.grantedBy,
+    grantedAt: extension.grantedAt.toISOString(),
+  };
 }

@@ -23,11 +23,12 @@ import { CurrentActor, Roles } from '../auth/decorators.js';
 import type { Actor } from '../common/actor.js';
 import { parseIfMatch } from '../common/if-match.js';
 import { parseId } from '../common/parse-id.pipe.js';
-import { RoundDto, RoundPageDto, SendResultDto } from './dto/round.dto.js';
+import { RecipientPageDto, RoundDto, RoundPageDto, SendResultDto } from './dto/round.dto.js';
 import {
   AddRecipientsDto,
   CloseRoundDto,
   CreateRoundDto,
+  RecipientQueryDto,
   RoundQueryDto,
   UpdateRoundDto,
 } from './dto/round-input.dto.js';
@@ -162,5 +163,22 @@ export class RoundsController {
     @CurrentActor() actor: Actor,
   ): Promise<SendResultDto> {
     return this.dispatch.resend(id, recipientId, actor);
+  }
+}
+
+@ApiTags('referral rounds')
+@ApiBearerAuth()
+@Controller('api/recipients')
+export class RecipientsController {
+  constructor(private readonly queries: RoundQueriesService) {}
+
+  @Get()
+  @Roles(...ROUND_READERS)
+  @ApiOkResponse({
+    type: RecipientPageDto,
+    description: 'Recipients across rounds by their own deadline, soonest first',
+  })
+  list(@Query() query: RecipientQueryDto, @CurrentActor() actor: Actor): Promise<RecipientPageDto> {
+    return this.queries.listRecipients(query, actor);
   }
 }

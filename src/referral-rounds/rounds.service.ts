@@ -7,6 +7,7 @@ import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { Case } from '../cases/case.entity.js';
 import { lockVersioned } from '../database/versioned-lock.js';
+import { cancelRoundReminders } from '../deadlines/reminder-plan.js';
 import { Document } from '../documents/document.entity.js';
 import type { OrganisationKind } from '../organisations/organisation-kind.js';
 import { Organisation } from '../organisations/organisation.entity.js';
@@ -188,8 +189,9 @@ export class RoundsService {
       round.status = 'closed';
       round.closedAt = this.clock.now();
       round.closedReason = reason.trim();
-      // Every secure link of the round stops working now.
+      // Every secure link of the round stops working now, and no reminder goes out any more.
       await this.links.voidForRound(manager, id);
+      await cancelRoundReminders(manager, id, round.closedAt);
       return this.saveChange(manager, round, actor, 'round.closed', before);
     });
   }

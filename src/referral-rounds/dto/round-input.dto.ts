@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayUnique,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -22,7 +23,12 @@ import {
   ORGANISATION_KINDS,
   type OrganisationKind,
 } from '../../organisations/organisation-kind.js';
-import { ROUND_STATUSES, type RoundStatus } from '../round-status.js';
+import {
+  RECIPIENT_STATUSES,
+  ROUND_STATUSES,
+  type RecipientStatus,
+  type RoundStatus,
+} from '../round-status.js';
 
 const KINDS_MESSAGE = `each value in recipientKinds must be one of ${ORGANISATION_KINDS.join(', ')}`;
 
@@ -196,4 +202,31 @@ export class RoundQueryDto extends PageQueryDto {
   @IsInt()
   @Min(1)
   caseId?: number;
+}
+
+export class RecipientQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'Only recipients whose deadline has passed unanswered' })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    value === 'true' ? true : value === 'false' ? false : value,
+  )
+  @IsBoolean({ message: 'overdue must be true or false' })
+  overdue?: boolean;
+
+  @ApiPropertyOptional({ enum: RECIPIENT_STATUSES })
+  @IsOptional()
+  @IsIn(RECIPIENT_STATUSES, { message: `status must be one of ${RECIPIENT_STATUSES.join(', ')}` })
+  status?: RecipientStatus;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  organisationId?: number;
+
+  @ApiPropertyOptional({ example: '2026-12-31', description: 'Own deadline on or before this day' })
+  @IsOptional()
+  @IsCalendarDay()
+  dueBefore?: string;
 }

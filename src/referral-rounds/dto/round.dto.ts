@@ -5,6 +5,7 @@ import {
 } from '../../organisations/organisation-kind.js';
 import { RECIPIENT_STATUSES, ROUND_STATUSES } from '../round-status.js';
 import type { RecipientStatus, RoundStatus } from '../round-status.js';
+import { ExtensionDto } from '../../deadlines/dto/deadline.dto.js';
 import { ReminderPolicyDto, SectionDto } from './round-input.dto.js';
 
 export class RoundDocumentDto {
@@ -83,6 +84,37 @@ export class RecipientDto {
 
   @ApiProperty({ nullable: true, type: String, description: 'Why delivery failed' })
   failureReason: string | null;
+
+  @ApiProperty({ type: [ExtensionDto], description: 'Extensions (anstånd) granted, oldest first' })
+  extensions: ExtensionDto[];
+}
+
+export class RecipientRoundDto {
+  @ApiProperty()
+  id: number;
+
+  @ApiProperty()
+  caseId: number;
+
+  @ApiProperty({ example: 'KS 2026/0012' })
+  caseNumber: string;
+
+  @ApiProperty({ nullable: true, type: String, description: 'null when withheld (confidential)' })
+  title: string | null;
+}
+
+/** A recipient in the follow-up list across rounds: who owes what, by when. */
+export class RecipientFollowUpDto extends RecipientDto {
+  @ApiProperty({ type: RecipientRoundDto })
+  round: RecipientRoundDto;
+}
+
+export class RecipientPageDto {
+  @ApiProperty({ type: [RecipientFollowUpDto] })
+  items: RecipientFollowUpDto[];
+
+  @ApiProperty({ nullable: true, type: String })
+  nextCursor: string | null;
 }
 
 export class RoundSummaryDto {

@@ -12,13 +12,20 @@ import { SecureLinks } from './secure-links.service.js';
 /** The outbox kind of a round invitation, and what its rows are about. */
 export const INVITATION = 'round-invitation';
 export const RECIPIENT_ENTITY = 'referral_round_recipient';
+/** Later mails to a recipient that still owes an answer; each brings a live link. */
+export const FOLLOW_UP_KINDS = [
+  'deadline-reminder',
+  'overdue-notice',
+  'extension-granted',
+] as const;
 
 /**
- * What happens around the delivery of an invitation (in the process that delivers mail): the
- * secure link is made as the mail leaves, and the recipient learns whether it arrived.
+ * What happens around the delivery of mails to round recipients (in the process that delivers
+ * mail): the secure link is made as the mail leaves, and the recipient learns whether its
+ * invitation arrived. A mail that is no longer wanted when its turn comes is not sent.
  */
 @Injectable()
-export class InvitationDelivery implements OnModuleInit {
+export class RoundMailDelivery implements OnModuleInit {
   constructor(
     private readonly links: SecureLinks,
     private readonly handlers: OutboxHandlers,
@@ -32,6 +39,34 @@ export class InvitationDelivery implements OnModuleInit {
       delivered: (manager, mail) => this.markDelivered(manager, mail),
       failed: (manager, mail, reason) => this.markFailed(manager, mail, reason),
     });
+    for (const kind of FOLLOW_UP_KINDS) {
+      this.handlers.register(kind, {
+        prepare: (manager, mail) => this.issueFollowUpLink(manager, mail),
+        failed: (manager, mail) => this.links.voidCarriedBy(manager, mail.id),
+      });
+    }
+  }
+
+  /**
+   * A reminder or confirmation goes only to a recipient that still owes an answer in a round
+   * still open, and a reminder only while it is about the recipient's current deadline (an
+   * extension granted after it was queued makes it moot).
+   */
+  private async issueFollowUpLink(
+    manager: EntityManager,
+    mail: MailOutbox,
+  ): Promise<Record<string, string> | null> {
+    const [current] = await manager.query<{ id: number }[]>(
+      `SELECT r.id FROM referral_round_recipient r JOIN referral_round rr ON rr.id = r.round_id
+        WHERE r.id = ? AND r.status = 'sent' AND rr.status = 'sent'
+          AND NOT EXISTS (SELECT 1 FROM referral_round_reminder rm
+                           WHERE rm.outbox_id = ?
+                             AND rm.deadline <> COALESCE(r.extended_deadline, rr.deadline))
+        FOR UPDATE`,
+      [mail.entityId, mail.id],
+    );
+    if (!current) return null;
+    return { [RESPONSE_LINK_PLACEHOLDER]: await this.links.issue(manager, current.id, mail.id) };
   }
 
   /**

@@ -1,0 +1,70 @@
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { BeforeApplicationShutdown, Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/env.schema.js';
+import { QueueName } from '../queue/queue-name.js';
+import { Queues } from '../queue/queues.js';
+import { RunningJobs, stopWorker } from '../queue/worker-shutdown.js';
+import { ReminderSweepService, type SweepResult } from './reminder-sweep.service.js';
+
+const SCHEDULER_ID = 'reminder-sweep';
+/** How often each worker makes sure the schedule exists (Redis may have lost it). */
+const ENSURE_SCHEDULE_MS = 5 * 60_000;
+
+/**
+ * Runs the reminder sweep on one cluster-wide BullMQ job scheduler: however many workers run,
+ * each tick is one job. The sweep is safe to run twice anyway (see ReminderSweepService).
+ */
+@Processor(QueueName.Reminders)
+export class ReminderSweepProcessor
+  extends WorkerHost
+  implements OnApplicationBootstrap, BeforeApplicationShutdown
+{
+  private readonly logger = new Logger(ReminderSweepProcessor.name);
+  private readonly jobs = new RunningJobs();
+  private timer: NodeJS.Timeout | null = null;
+  private lastErrorLogged = 0;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly queues: Queues,
+    private readonly sweeps: ReminderSweepService,
+  ) {
+    super();
+  }
+
+  onApplicationBootstrap(): void {
+    void this.ensureSchedule();
+    this.timer = setInterval(() => void this.ensureSchedule(), ENSURE_SCHEDULE_MS);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await stopWorker(this.worker, this.jobs);
+  }
+
+  process(): Promise<SweepResult> {
+    return this.jobs.track(this.sweeps.sweep());
+  }
+
+  @OnWorkerEvent('error')
+  onError(error: Error): void {
+    if (Date.now() - this.lastErrorLogged < 60_000) return;
+    this.lastErrorLogged = Date.now();
+    this.logger.warn(`Reminder worker cannot reach the queue: ${error.message}`);
+  }
+
+  private async ensureSchedule(): Promise<void> {
+    try {
+      await this.queues
+        .get(QueueName.Reminders)
+        .upsertJobScheduler(
+          SCHEDULER_ID,
+          { every: this.config.reminderSweepMinutes * 60_000 },
+          { name: 'sweep', opts: { removeOnComplete: 100, removeOnFail: 100 } },
+        );
+    } catch (error) {
+      this.queues.logOutage(error as Error);
+    }
+  }
+}
