@@ -58,7 +58,6 @@ export class CreateReferralRoundsAndOutbox1795350000000 implements MigrationInte
         invitation_count SMALLINT UNSIGNED NOT NULL DEFAULT 0,
         invitation_outbox_id INT UNSIGNED NULL,
         sent_at DATETIME(3) NULL,
-        delivered_at DATETIME(3) NULL,
         failed_at DATETIME(3) NULL,
         failure_reason VARCHAR(500) ${TEXT} NULL,
         answered_at DATETIME(3) NULL,

@@ -1,9 +1,17 @@
 import type { EntityManager } from 'typeorm';
 import type { ReminderPolicy } from '../referral-rounds/referral-round.entity.js';
-import { Reminder } from './reminder.entity.js';
+import { insertRows } from '../database/bulk-insert.js';
 import { planReminders } from './reminder-policy.js';
 
-const INSERT_CHUNK = 1_000;
+const REMINDER_COLUMNS = [
+  'recipient_id',
+  'kind',
+  'deadline',
+  'due_at',
+  'status',
+  'created_at',
+  'done_at',
+] as const;
 
 export interface RecipientDeadline {
   recipientId: number;
@@ -29,28 +37,20 @@ export async function planRecipientReminders(
     if (!plan) plans.set(deadline, (plan = planReminders(policy, deadline, timeZone)));
     return plan.map((reminder) => {
       const passed = reminder.dueAt.getTime() <= from.getTime();
-      return {
+      return [
         recipientId,
-        kind: reminder.kind,
+        reminder.kind,
         deadline,
-        dueAt: reminder.dueAt,
-        status: passed ? ('skipped' as const) : ('planned' as const),
-        outboxId: null,
-        createdAt: from,
-        doneAt: passed ? from : null,
-      };
+        reminder.dueAt,
+        passed ? 'skipped' : 'planned',
+        from,
+        passed ? from : null,
+      ];
     });
   });
-  for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(Reminder)
-      .values(rows.slice(start, start + INSERT_CHUNK))
-      .orUpdate(['recipient_id'], ['recipient_id'])
-      .updateEntity(false)
-      .execute();
-  }
+  await insertRows(manager, 'referral_round_reminder', REMINDER_COLUMNS, rows, {
+    keepExisting: true,
+  });
 }
 
 /** Cancels the reminders still planned for the recipients (their deadline moved). */

@@ -84,17 +84,17 @@ export class MailProcessor
     const mail = await this.dataSource.manager.findOneBy(MailOutbox, { id: job.data.outboxId });
     if (!mail || mail.status !== 'pending') return 'nothing to do';
     const handler = this.handlers.get(mail.kind);
-    // The attempt is counted in the transaction that prepares it (and, say, issues its link).
-    const replacements = await this.dataSource.transaction(async (manager) => {
-      const prepared = handler.prepare ? await handler.prepare(manager, mail) : {};
-      await manager.update(
+    const replacements = handler.prepare
+      ? await handler.prepare(this.dataSource.manager, mail)
+      : {};
+    if (replacements === null) {
+      await this.dataSource.manager.update(
         MailOutbox,
         { id: mail.id, status: 'pending' },
-        prepared === null ? { status: 'cancelled' } : { attempts: () => 'attempts + 1' },
+        { status: 'cancelled' },
       );
-      return prepared;
-    });
-    if (replacements === null) return 'cancelled';
+      return 'cancelled';
+    }
     let response: string;
     try {
       const message = await this.compose(mail, replacements);
@@ -102,14 +102,16 @@ export class MailProcessor
     } catch (error) {
       return this.fail(job, mail, error);
     }
-    await this.dataSource.transaction(async (manager) => {
-      const result = await manager.update(
-        MailOutbox,
-        { id: mail.id, status: 'pending' },
-        { status: 'sent', sentAt: this.clock.now(), smtpResponse: response.slice(0, 1000) },
-      );
-      if (result.affected) await handler.delivered?.(manager, mail);
-    });
+    await this.dataSource.manager.update(
+      MailOutbox,
+      { id: mail.id, status: 'pending' },
+      {
+        status: 'sent',
+        sentAt: this.clock.now(),
+        smtpResponse: response.slice(0, 1000),
+        attempts: () => 'attempts + 1',
+      },
+    );
     return 'sent';
   }
 
@@ -126,7 +128,11 @@ export class MailProcessor
     const reason = describeFailure(error);
     const final = isPermanentFailure(error) || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     if (!final) {
-      await this.dataSource.manager.update(MailOutbox, { id: mail.id }, { lastError: reason });
+      await this.dataSource.manager.update(
+        MailOutbox,
+        { id: mail.id },
+        { lastError: reason, attempts: () => 'attempts + 1' },
+      );
       this.logger.warn(`Mail ${mail.id} (${mail.kind}) failed, will retry: ${reason}`);
       throw error;
     }
@@ -134,7 +140,12 @@ export class MailProcessor
       const result = await manager.update(
         MailOutbox,
         { id: mail.id, status: 'pending' },
-        { status: 'failed', failedAt: this.clock.now(), lastError: reason },
+        {
+          status: 'failed',
+          failedAt: this.clock.now(),
+          lastError: reason,
+          attempts: () => 'attempts + 1',
+        },
       );
       if (result.affected) await this.handlers.get(mail.kind).failed?.(manager, mail, reason);
     });

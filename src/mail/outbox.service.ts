@@ -5,6 +5,7 @@ import { In } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/env.schema.js';
+import { insertRows } from '../database/bulk-insert.js';
 import { MailOutbox, type OutboxAttachment } from './mail-outbox.entity.js';
 import { MailQueue } from './mail-queue.js';
 import { MailRenderer } from './mail-renderer.js';
@@ -21,7 +22,20 @@ export interface OutgoingMail<K extends MailTemplateName = MailTemplateName> {
   entityId?: number;
 }
 
-const INSERT_CHUNK = 200;
+const OUTBOX_COLUMNS = [
+  'kind',
+  'dedupe_key',
+  'entity',
+  'entity_id',
+  'to_address',
+  'to_name',
+  'subject',
+  'text_body',
+  'html_body',
+  'attachments',
+  'message_id',
+  'created_at',
+] as const;
 
 /** Writes mails into the outbox inside the caller's transaction (the transactional outbox). */
 @Injectable()
@@ -45,36 +59,25 @@ export class OutboxService {
   async add(manager: EntityManager, mails: OutgoingMail[]): Promise<number[]> {
     if (mails.length === 0) return [];
     const now = this.clock.now();
-    for (let start = 0; start < mails.length; start += INSERT_CHUNK) {
-      const rows = mails.slice(start, start + INSERT_CHUNK).map((mail) => {
-        const rendered = this.renderer.render(mail.template, mail.context);
-        return {
-          kind: mail.template,
-          dedupeKey: mail.dedupeKey,
-          entity: mail.entity ?? null,
-          entityId: mail.entityId ?? null,
-          toAddress: mail.to.address,
-          toName: mail.to.name ?? null,
-          subject: rendered.subject,
-          textBody: rendered.text,
-          htmlBody: rendered.html,
-          attachments: mail.attachments?.length ? mail.attachments : null,
-          messageId: `<${randomBytes(16).toString('hex')}@${this.messageIdDomain}>`,
-          status: 'pending' as const,
-          attempts: 0,
-          createdAt: now,
-        };
-      });
-      // An existing dedupe key keeps its row: the mail already exists and is not made twice.
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(MailOutbox)
-        .values(rows)
-        .orUpdate(['dedupe_key'], ['dedupe_key'])
-        .updateEntity(false)
-        .execute();
-    }
+    const rows = mails.map((mail) => {
+      const rendered = this.renderer.render(mail.template, mail.context);
+      return [
+        mail.template,
+        mail.dedupeKey,
+        mail.entity ?? null,
+        mail.entityId ?? null,
+        mail.to.address,
+        mail.to.name ?? null,
+        rendered.subject,
+        rendered.text,
+        rendered.html,
+        mail.attachments?.length ? JSON.stringify(mail.attachments) : null,
+        `<${randomBytes(16).toString('hex')}@${this.messageIdDomain}>`,
+        now,
+      ];
+    });
+    // An existing dedupe key keeps its row: the mail already exists and is not made twice.
+    await insertRows(manager, 'mail_outbox', OUTBOX_COLUMNS, rows, { keepExisting: true });
     const stored = await manager.find(MailOutbox, {
       select: { id: true, dedupeKey: true },
       where: { dedupeKey: In(mails.map((mail) => mail.dedupeKey)) },

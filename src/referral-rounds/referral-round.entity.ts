@@ -162,9 +162,6 @@ export class RoundRecipient {
   @Column({ name: 'sent_at', type: 'datetime', precision: 3, nullable: true })
   sentAt: Date | null;
 
-  @Column({ name: 'delivered_at', type: 'datetime', precision: 3, nullable: true })
-  deliveredAt: Date | null;
-
   @Column({ name: 'failed_at', type: 'datetime', precision: 3, nullable: true })
   failedAt: Date | null;
 

@@ -228,7 +228,7 @@ export class RoundDispatchService {
            ON m.dedupe_key = CONCAT('${INVITATION}:', r.id, ':', r.invitation_count + 1)
           SET r.status = 'sent', r.sent_at = ?, r.email = m.to_address,
               r.invitation_outbox_id = m.id, r.invitation_count = r.invitation_count + 1,
-              r.delivered_at = NULL, r.failed_at = NULL,
+              r.failed_at = NULL,
               r.failure_reason = NULL, r.updated_at = ?
         WHERE r.id IN (?)`,
       [now, now, recipients.map((recipient) => recipient.id)],

@@ -35,8 +35,7 @@ export class RoundMailDelivery implements OnModuleInit {
 
   onModuleInit(): void {
     this.handlers.register(INVITATION, {
-      prepare: (manager, mail) => this.issueLink(manager, mail),
-      delivered: (manager, mail) => this.markDelivered(manager, mail),
+      prepare: (manager, mail) => this.issueInvitationLink(manager, mail),
       failed: (manager, mail, reason) => this.markFailed(manager, mail, reason),
     });
     for (const kind of FOLLOW_UP_KINDS) {
@@ -52,49 +51,39 @@ export class RoundMailDelivery implements OnModuleInit {
    * still open, and a reminder only while it is about the recipient's current deadline (an
    * extension granted after it was queued makes it moot).
    */
-  private async issueFollowUpLink(
-    manager: EntityManager,
-    mail: MailOutbox,
-  ): Promise<Record<string, string> | null> {
-    const [current] = await manager.query<{ id: number }[]>(
-      `SELECT r.id FROM referral_round_recipient r JOIN referral_round rr ON rr.id = r.round_id
-        WHERE r.id = ? AND r.status = 'sent' AND rr.status = 'sent'
-          AND NOT EXISTS (SELECT 1 FROM referral_round_reminder rm
-                           WHERE rm.outbox_id = ?
-                             AND rm.deadline <> COALESCE(r.extended_deadline, rr.deadline))
-        FOR UPDATE`,
-      [mail.entityId, mail.id],
+  private issueFollowUpLink(manager: EntityManager, mail: MailOutbox) {
+    return this.issueLink(
+      manager,
+      mail,
+      `r.status = 'sent' AND rr.status = 'sent'
+       AND NOT EXISTS (SELECT 1 FROM referral_round_reminder rm
+                        WHERE rm.outbox_id = ?
+                          AND rm.deadline <> COALESCE(r.extended_deadline, rr.deadline))`,
+      [mail.id],
     );
-    if (!current) return null;
-    return { [RESPONSE_LINK_PLACEHOLDER]: await this.links.issue(manager, current.id, mail.id) };
   }
 
   /**
-   * Makes the link as the invitation leaves, so the token itself is never stored: only its hash.
-   * An invitation that was superseded by a resend, or whose round was closed, is not sent.
+   * The link is made as the mail leaves, so the token itself is never stored: only its hash. An
+   * invitation that was superseded by a resend, or whose round was closed, is not sent.
    */
+  private issueInvitationLink(manager: EntityManager, mail: MailOutbox) {
+    return this.issueLink(
+      manager,
+      mail,
+      `r.invitation_outbox_id = ? AND r.status = 'sent' AND rr.status = 'sent'`,
+      [mail.id],
+    );
+  }
+
   private async issueLink(
     manager: EntityManager,
     mail: MailOutbox,
+    condition: string,
+    parameters: unknown[],
   ): Promise<Record<string, string> | null> {
-    const [current] = await manager.query<{ id: number }[]>(
-      `SELECT r.id FROM referral_round_recipient r JOIN referral_round rr ON rr.id = r.round_id
-        WHERE r.id = ? AND r.invitation_outbox_id = ? AND r.status = 'sent' AND rr.status = 'sent'
-        FOR UPDATE`,
-      [mail.entityId, mail.id],
-    );
-    if (!current) return null;
-    const link = await this.links.issue(manager, current.id, mail.id);
-    return { [RESPONSE_LINK_PLACEHOLDER]: link };
-  }
-
-  private async markDelivered(manager: EntityManager, mail: MailOutbox): Promise<void> {
-    const now = this.clock.now();
-    await manager.update(
-      RoundRecipient,
-      { id: mail.entityId!, invitationOutboxId: mail.id },
-      { deliveredAt: now, updatedAt: now },
-    );
+    const link = await this.links.issue(manager, mail.entityId!, mail.id, condition, parameters);
+    return link === null ? null : { [RESPONSE_LINK_PLACEHOLDER]: link };
   }
 
   private async markFailed(

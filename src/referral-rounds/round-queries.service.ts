@@ -10,6 +10,7 @@ import { Case } from '../cases/case.entity.js';
 import type { ExtensionDto } from '../deadlines/dto/deadline.dto.js';
 import { Extension } from '../deadlines/extension.entity.js';
 import { Document } from '../documents/document.entity.js';
+import { MailOutbox } from '../mail/mail-outbox.entity.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import {
   RecipientDto,
@@ -61,8 +62,12 @@ export class RoundQueriesService {
       db,
       recipients.map((recipient) => recipient.id),
     );
+    const deliveries = await this.deliveries(db, recipients);
     const recipientDtos = recipients.map((recipient) =>
-      this.recipientDto(recipient, round, today, extensions.get(recipient.id) ?? []),
+      this.recipientDto(recipient, round, today, {
+        extensions: extensions.get(recipient.id) ?? [],
+        deliveredAt: deliveries.get(recipient.invitationOutboxId ?? 0) ?? null,
+      }),
     );
     return {
       id: round.id,
@@ -243,12 +248,16 @@ export class RoundQueriesService {
       this.dataSource.manager,
       page.map((recipient) => recipient.id),
     );
+    const deliveries = await this.deliveries(this.dataSource.manager, page);
     const mayRead = mayReadConfidential(actor);
     const items = page.map((recipient) => {
       const round = recipient.round!;
       const owner = round.case!;
       return {
-        ...this.recipientDto(recipient, round, today, extensions.get(recipient.id) ?? []),
+        ...this.recipientDto(recipient, round, today, {
+          extensions: extensions.get(recipient.id) ?? [],
+          deliveredAt: deliveries.get(recipient.invitationOutboxId ?? 0) ?? null,
+        }),
         round: {
           id: round.id,
           caseId: owner.id,
@@ -283,11 +292,25 @@ export class RoundQueriesService {
     return byRecipient;
   }
 
+  /** When each recipient's current invitation was accepted by the mail server (its outbox row). */
+  private async deliveries(
+    manager: EntityManager,
+    recipients: RoundRecipient[],
+  ): Promise<Map<number, Date>> {
+    const ids = recipients.flatMap((recipient) => recipient.invitationOutboxId ?? []);
+    if (ids.length === 0) return new Map();
+    const rows = await manager.find(MailOutbox, {
+      select: { id: true, sentAt: true },
+      where: { id: In(ids), status: 'sent' },
+    });
+    return new Map(rows.map((row) => [row.id, row.sentAt!]));
+  }
+
   private recipientDto(
     recipient: RoundRecipient,
     round: ReferralRound,
     today: string,
-    extensions: ExtensionDto[],
+    { extensions, deliveredAt }: { extensions: ExtensionDto[]; deliveredAt: Date | null },
   ): RecipientDto {
     const organisation = recipient.organisation!;
     const deadline = recipient.extendedDeadline ?? round.deadline;
@@ -306,7 +329,7 @@ export class RoundQueriesService {
       email: recipient.email,
       invitations: recipient.invitationCount,
       sentAt: iso(recipient.sentAt),
-      deliveredAt: iso(recipient.deliveredAt),
+      deliveredAt: iso(deliveredAt),
       answeredAt: iso(recipient.answeredAt),
       late: recipient.late,
       failureReason: recipient.failureReason,

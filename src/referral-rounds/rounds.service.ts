@@ -6,6 +6,7 @@ import type { Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { Case } from '../cases/case.entity.js';
+import { insertRows } from '../database/bulk-insert.js';
 import { lockVersioned } from '../database/versioned-lock.js';
 import { cancelRoundReminders } from '../deadlines/reminder-plan.js';
 import { Document } from '../documents/document.entity.js';
@@ -29,8 +30,6 @@ import {
 import { RoundQueriesService } from './round-queries.service.js';
 import { assertRoundTransition } from './round-status.js';
 import { SecureLinks } from './secure-links.service.js';
-
-const INSERT_CHUNK = 500;
 
 /** Preparing rounds: create, change while draft, recipients, close. Sending is RoundDispatch's. */
 @Injectable()
@@ -304,25 +303,12 @@ export class RoundsService {
     organisations: Organisation[],
     now: Date,
   ): Promise<void> {
-    for (let start = 0; start < organisations.length; start += INSERT_CHUNK) {
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(RoundRecipient)
-        .values(
-          organisations.slice(start, start + INSERT_CHUNK).map((organisation) => ({
-            roundId,
-            organisationId: organisation.id,
-            status: 'pending' as const,
-            invitationCount: 0,
-            late: false,
-            createdAt: now,
-            updatedAt: now,
-          })),
-        )
-        .updateEntity(false)
-        .execute();
-    }
+    await insertRows(
+      manager,
+      'referral_round_recipient',
+      ['round_id', 'organisation_id', 'created_at', 'updated_at'],
+      organisations.map((organisation) => [roundId, organisation.id, now, now]),
+    );
   }
 }
 

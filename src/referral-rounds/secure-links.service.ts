@@ -23,17 +23,27 @@ export class SecureLinks {
     private readonly clock: Clock,
   ) {}
 
-  /** A new live link for the recipient, carried by the outbox row `outboxId`; returns its URL. */
-  async issue(manager: EntityManager, recipientId: number, outboxId: number): Promise<string> {
+  /**
+   * A new live link for the recipient the mail `outboxId` goes to, made only if the recipient
+   * still passes `condition` (SQL on `r`, the recipient, and `rr`, its round, with `?` for
+   * `parameters`); one statement. Returns the link's URL, or null when the condition fails.
+   */
+  async issue(
+    manager: EntityManager,
+    recipientId: number,
+    outboxId: number,
+    condition: string,
+    parameters: unknown[],
+  ): Promise<string | null> {
     const { token, hash } = newLinkToken();
-    await manager.insert(RoundLink, {
-      recipientId,
-      tokenHash: hash,
-      outboxId,
-      issuedAt: this.clock.now(),
-      voidedAt: null,
-    });
-    return responseLink(this.config.publicUrl, token);
+    const result = await manager.query<{ affectedRows: number }>(
+      `INSERT INTO referral_round_link (recipient_id, token_hash, outbox_id, issued_at)
+       SELECT r.id, ?, ?, ? FROM referral_round_recipient r
+         JOIN referral_round rr ON rr.id = r.round_id
+        WHERE r.id = ? AND (${condition})`,
+      [hash, outboxId, this.clock.now(), recipientId, ...parameters],
+    );
+    return result.affectedRows === 1 ? responseLink(this.config.publicUrl, token) : null;
   }
 
   /** The recipient a live link belongs to, in a round still open for answers; null otherwise. */

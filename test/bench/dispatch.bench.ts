@@ -983,8 +983,9 @@ async function checkCorrectness(
       problems.push(`mail_outbox should be ${RECIPIENTS} sent and nothing else: ${outbox}`);
     }
     const [delivered] = await connection.query<RowDataPacket[]>(
-      `SELECT COUNT(*) AS n FROM referral_round_recipient
-        WHERE round_id = ? AND status = 'sent' AND delivered_at IS NOT NULL`,
+      `SELECT COUNT(*) AS n FROM referral_round_recipient r
+         JOIN mail_outbox m ON m.id = r.invitation_outbox_id
+        WHERE r.round_id = ? AND r.status = 'sent' AND m.status = 'sent'`,
       [roundId],
     );
     const deliveredCount = Number(delivered[0].n);
