@@ -17,6 +17,7 @@ import { OutboxService, type OutgoingMail } from '../mail/outbox.service.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import type { SendResultDto } from './dto/round.dto.js';
 import { ReferralRound, RoundRecipient } from './referral-round.entity.js';
+import { loadRecipients } from './recipient-rows.js';
 import { RoundQueriesService } from './round-queries.service.js';
 import { SecureLinks } from './secure-links.service.js';
 import { DEFAULT_REMINDER_POLICY, deadlineWarnings } from './round-rules.js';
@@ -58,7 +59,7 @@ export class RoundDispatchService {
       this.dataSource.transaction(async (manager) => {
         const round = await lockVersioned(manager, ReferralRound, id, 'Round');
         assertRoundTransition(round.status, 'sent');
-        const pending = await this.recipientsWithOrganisation(manager, id, 'pending');
+        const pending = await loadRecipients(manager, id, { status: 'pending' });
         const today = this.clock.today();
         const warnings = deadlineWarnings(round.deadline, today);
         if (round.status === 'sent' && pending.length === 0) return { outboxIds: [], warnings };
@@ -96,9 +97,7 @@ export class RoundDispatchService {
             : `Round ${id} is closed`,
         );
       }
-      const [recipient] = (await this.recipientsWithOrganisation(manager, id)).filter(
-        (candidate) => candidate.id === recipientId,
-      );
+      const [recipient] = await loadRecipients(manager, id, { id: recipientId });
       if (!recipient) throw DomainError.notFound('Recipient', recipientId);
       if (recipient.status !== 'sent' && recipient.status !== 'failed') {
         throw DomainError.conflict(
@@ -244,19 +243,5 @@ export class RoundDispatchService {
       this.config.tzRegion,
     );
     return outboxIds;
-  }
-
-  private recipientsWithOrganisation(
-    manager: EntityManager,
-    roundId: number,
-    status?: RoundRecipient['status'],
-  ): Promise<RoundRecipient[]> {
-    const builder = manager
-      .createQueryBuilder(RoundRecipient, 'r')
-      .innerJoinAndMapOne('r.organisation', Organisation, 'o', 'o.id = r.organisation_id')
-      .where('r.round_id = :roundId', { roundId })
-      .orderBy('r.id', 'ASC');
-    if (status) builder.andWhere('r.status = :status', { status });
-    return builder.getMany();
   }
 }

@@ -22,6 +22,7 @@ import {
 } from './dto/round.dto.js';
 import type { RecipientQueryDto, RoundQueryDto } from './dto/round-input.dto.js';
 import { ReferralRound, ReferralRoundDocument, RoundRecipient } from './referral-round.entity.js';
+import { loadRecipients } from './recipient-rows.js';
 import { DEFAULT_REMINDER_POLICY, isOverdue, summarise } from './round-rules.js';
 
 /** Roles that follow up every round; respondents see only the rounds sent to them. */
@@ -46,7 +47,7 @@ export class RoundQueriesService {
     const db = manager ?? this.dataSource.manager;
     const round = await db.findOneBy(ReferralRound, { id });
     if (!round) throw DomainError.notFound('Round', id);
-    let recipients = await this.recipients(db, id);
+    let recipients = await loadRecipients(db, id, { orderBy: 'name' });
     if (!readsAllRounds(actor)) {
       // A respondent sees the round only through their own organisations' place in it.
       recipients = recipients.filter((recipient) =>
@@ -179,15 +180,6 @@ export class RoundQueriesService {
         return [Number(row.roundId), { total, answered, declined, pending, overdue, failed }];
       }),
     );
-  }
-
-  private recipients(manager: EntityManager, roundId: number): Promise<RoundRecipient[]> {
-    return manager
-      .createQueryBuilder(RoundRecipient, 'r')
-      .innerJoinAndMapOne('r.organisation', Organisation, 'o', 'o.id = r.organisation_id')
-      .where('r.round_id = :roundId', { roundId })
-      .orderBy('o.name', 'ASC')
-      .getMany();
   }
 
   /** The round's documents in the order they were listed. */
