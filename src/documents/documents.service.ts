@@ -1,7 +1,10 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { formatDocumentNumber } from '../cases/case-number.js';
 import { Case } from '../cases/case.entity.js';
@@ -25,6 +28,14 @@ export interface UploadedFile {
   originalname: string;
   mimetype: string;
   size: number;
+}
+
+/** A file checked and moved into the store, ready to be registered. */
+export interface StoredFile {
+  fileName: string;
+  mimeType: string;
+  size: number;
+  sha256: string;
 }
 
 export interface DocumentContent {
@@ -62,51 +73,97 @@ export class DocumentsService {
     if (!file) {
       throw DomainError.validation([{ field: 'file', messages: ['file is required'] }]);
     }
+    const stored = await this.store(file, 'file');
+    return await retryOnDeadlock(() =>
+      this.dataSource.transaction(async (manager) => {
+        const { document, owner } = await this.registerStored(
+          manager,
+          caseId,
+          fields,
+          stored,
+          actor,
+        );
+        return DocumentDto.from(document, owner.caseNumber, this.redacted(owner, document, actor));
+      }),
+    );
+  }
+
+  /**
+   * Checks an uploaded file (name, type from its bytes, archive bombs) and moves it into the
+   * store; `field` names it in errors. Register it afterwards with {@link registerStored}.
+   */
+  async store(file: UploadedFile, field: string): Promise<StoredFile> {
     if (file.size === 0) {
-      throw DomainError.badRequest('empty_file', 'file is empty', [
-        { field: 'file', messages: ['file must not be empty'] },
+      throw DomainError.badRequest('empty_file', `${field} is empty`, [
+        { field, messages: [`${field} must not be empty`] },
       ]);
     }
     const fileName = file.originalname.normalize('NFC');
     // eslint-disable-next-line no-control-regex -- control characters are what is refused
     if (fileName.length > 255 || /[\x00-\x1f/\\]/.test(fileName)) {
       throw DomainError.validation([
-        { field: 'file', messages: ['file name must be at most 255 characters, without / or \\'] },
+        {
+          field,
+          messages: [`${field} name must be at most 255 characters, without / or \\`],
+        },
       ]);
     }
     const inspected = await inspectFile(file.path, fileName, file.mimetype, file.size);
     await this.storage.put(file.path, inspected.sha256);
-    return await retryOnDeadlock(() =>
-      this.dataSource.transaction(async (manager) => {
-        const { entity: owner, number } = await this.cases.takeDocumentNumber(manager, caseId);
-        const now = this.clock.now();
-        const document = manager.create(Document, {
-          caseId,
-          number,
-          documentNumber: formatDocumentNumber(owner.caseNumber, number),
-          direction: fields.direction,
-          title: fields.title.trim(),
-          counterpart: fields.counterpart?.trim() || null,
-          date: fields.date ?? this.clock.dayOf(now),
-          registeredAt: now,
-          registeredBy: actor.userId,
-          fileName,
-          mimeType: inspected.mimeType,
-          size: file.size,
-          sha256: inspected.sha256,
-          confidentiality: fields.confidentiality?.trim() || null,
-        });
-        await manager.insert(Document, document);
-        const dto = DocumentDto.from(document, owner.caseNumber, false);
-        await this.audit.record(manager, actor, {
-          action: 'document.registered',
-          entity: 'document',
-          entityId: document.id,
-          after: dto,
-        });
-        return DocumentDto.from(document, owner.caseNumber, this.redacted(owner, document, actor));
-      }),
-    );
+    return { fileName, mimeType: inspected.mimeType, size: file.size, sha256: inspected.sha256 };
+  }
+
+  /** Stores bytes the service made itself (a rendered answer, a compilation). */
+  async storeBytes(bytes: Buffer, fileName: string, mimeType: string): Promise<StoredFile> {
+    const path = join(this.storage.incomingDir, `${randomUUID()}.generated`);
+    await writeFile(path, bytes);
+    try {
+      return await this.store(
+        { path, originalname: fileName, mimetype: mimeType, size: bytes.length },
+        'file',
+      );
+    } finally {
+      await rm(path, { force: true });
+    }
+  }
+
+  /**
+   * Registers a stored file as the next document of a case, inside the caller's transaction
+   * (which holds the case row from here to its commit, so numbers stay gap-free).
+   */
+  async registerStored(
+    manager: EntityManager,
+    caseId: number,
+    fields: RegisterDocumentDto,
+    stored: StoredFile,
+    actor: Actor,
+  ): Promise<{ document: Document; owner: Case }> {
+    const { entity: owner, number } = await this.cases.takeDocumentNumber(manager, caseId);
+    const now = this.clock.now();
+    const document = manager.create(Document, {
+      caseId,
+      number,
+      documentNumber: formatDocumentNumber(owner.caseNumber, number),
+      direction: fields.direction,
+      title: fields.title.trim(),
+      counterpart: fields.counterpart?.trim() || null,
+      date: fields.date ?? this.clock.dayOf(now),
+      registeredAt: now,
+      registeredBy: actor.userId,
+      fileName: stored.fileName,
+      mimeType: stored.mimeType,
+      size: stored.size,
+      sha256: stored.sha256,
+      confidentiality: fields.confidentiality?.trim() || null,
+    });
+    await manager.insert(Document, document);
+    await this.audit.record(manager, actor, {
+      action: 'document.registered',
+      entity: 'document',
+      entityId: document.id,
+      after: DocumentDto.from(document, owner.caseNumber, false),
+    });
+    return { document, owner };
   }
 
   /** A case's documents in number order. */
