@@ -3,10 +3,12 @@ import { CreateDirectoryUsersAudit1795334400000 } from './1795334400000-CreateDi
 import { CreateCaseRegister1795340000000 } from './1795340000000-CreateCaseRegister.js';
 import { CreateReferralRoundsAndOutbox1795350000000 } from './1795350000000-CreateReferralRoundsAndOutbox.js';
 import { CreateExtensionsAndReminders1795360000000 } from './1795360000000-CreateExtensionsAndReminders.js';
+import { CreateResponses1795370000000 } from './1795370000000-CreateResponses.js';
 
 export const MIGRATIONS = [
   CreateDirectoryUsersAudit1795334400000,
   CreateCaseRegister1795340000000,
   CreateReferralRoundsAndOutbox1795350000000,
   CreateExtensionsAndReminders1795360000000,
+  CreateResponses1795370000000,
 ];

@@ -9,6 +9,7 @@ import { DocumentsModule } from './documents/documents.module.js';
 import { HealthModule } from './health/health.module.js';
 import { OrganisationsModule } from './organisations/organisations.module.js';
 import { ReferralRoundsModule } from './referral-rounds/referral-rounds.module.js';
+import { ResponsesModule } from './responses/responses.module.js';
 import { UsersModule } from './users/users.module.js';
 import { PROCESSOR_MODULES } from './worker.module.js';
 
@@ -27,6 +28,7 @@ export class AppModule {
         DocumentsModule,
         ReferralRoundsModule,
         DeadlinesModule,
+        ResponsesModule,
         HealthModule,
         ...(config.appRole === 'all' ? PROCESSOR_MODULES : []),
       ],

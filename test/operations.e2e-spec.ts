@@ -84,11 +84,15 @@ describe('operations', () => {
         '/api/rounds',
         '/api/rounds/{id}',
         '/api/rounds/{id}/close',
+        '/api/rounds/{id}/compilation',
+        '/api/rounds/{id}/compilation.docx',
         '/api/rounds/{id}/recipients',
         '/api/rounds/{id}/recipients/{recipientId}',
         '/api/rounds/{id}/recipients/{recipientId}/extension',
         '/api/rounds/{id}/recipients/{recipientId}/resend',
         '/api/rounds/{id}/reminders',
+        '/api/rounds/{id}/responses',
+        '/api/rounds/{id}/sections',
         '/api/rounds/{id}/send',
         '/api/users',
         '/api/users/{id}',
@@ -105,6 +109,7 @@ describe('operations', () => {
         'GET /api/respond/{token}/documents/{documentId}',
         'GET /health',
         'POST /api/auth/login',
+        'POST /api/respond/{token}',
       ]);
       expect(Object.keys(response.body.components.schemas)).toEqual(
         expect.arrayContaining([

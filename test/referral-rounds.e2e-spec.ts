@@ -251,7 +251,10 @@ describe('referral rounds', () => {
     expect(page.text).toContain(`<dt>Diarienummer</dt><dd>${caseNumber}</dd>`);
     expect(page.text).toContain(`<dt>Remissinstans</dt><dd>${committees[0].name}</dd>`);
     expect(page.text).toContain(`href="../api/respond/${token}/documents/${draftId}"`);
-    expect(page.text).toContain('<strong>4.3 a</strong> Kompetensutveckling för chefer');
+    expect(page.text).toContain(
+      '<label for="comment_0">4.3 a Kompetensutveckling för chefer</label>',
+    );
+    expect(page.text).toContain('<form method="post" action="" enctype="multipart/form-data"');
 
     const download = await http()
       .get(`/api/respond/${token}/documents/${draftId}`)

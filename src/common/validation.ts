@@ -1,7 +1,8 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
 import { DomainError, FieldProblem } from './domain-error.js';
 
-function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
+/** class-validator errors as field problems, nested fields named by their full path. */
+export function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
     const own: FieldProblem[] = error.constraints

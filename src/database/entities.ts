@@ -11,6 +11,7 @@ import {
   RoundLink,
   RoundRecipient,
 } from '../referral-rounds/referral-round.entity.js';
+import { Response, ResponseComment, ResponseDocument } from '../responses/response.entity.js';
 import { User } from '../users/user.entity.js';
 
 /** Every entity, listed once: the app, the migration CLI and the tests share this list. */
@@ -24,6 +25,9 @@ export const ENTITIES = [
   ReferralRound,
   ReferralRoundDocument,
   Reminder,
+  Response,
+  ResponseComment,
+  ResponseDocument,
   RoundLink,
   RoundRecipient,
   User,

@@ -8,6 +8,7 @@ export interface MailTemplateContexts {
   'deadline-reminder': DeadlineReminderContext;
   'overdue-notice': RecipientMailContext;
   'extension-granted': ExtensionGrantedContext;
+  'response-received': ResponseReceivedContext;
 }
 
 export type MailTemplateName = keyof MailTemplateContexts;
@@ -17,6 +18,7 @@ export const MAIL_TEMPLATE_NAMES: readonly MailTemplateName[] = [
   'deadline-reminder',
   'overdue-notice',
   'extension-granted',
+  'response-received',
 ];
 
 /** Partials under `templates/mail/partials/`, usable as `{{> name}}` in every template. */
@@ -72,4 +74,21 @@ export interface DeadlineReminderContext extends RecipientMailContext {
 export interface ExtensionGrantedContext extends RecipientMailContext {
   previousDeadline: string;
   reason: string;
+}
+
+// kvittens
+export interface ResponseReceivedContext {
+  recipientName: string;
+  senderName: string;
+  senderEmail: string | null;
+  caseNumber: string;
+  roundTitle: string;
+  documentNumber: string;
+  positionLabel: string;
+  /** Stockholm calendar day it came in. */
+  submittedOn: string;
+  late: boolean;
+  deadline: string;
+  /** It replaces an earlier answer. */
+  supersedes: boolean;
 }

@@ -18,6 +18,7 @@ interface RecipientRow {
   failure_reason: string | null;
   answered_at: Date | null;
   late: number;
+  response_id: number | null;
   created_at: Date;
   updated_at: Date;
   organisation_name: string;
@@ -52,7 +53,7 @@ export async function loadRecipients(
   const rows = await manager.query<RecipientRow[]>(
     `SELECT r.id, r.round_id, r.organisation_id, r.status, r.extended_deadline, r.email,
             r.invitation_count, r.invitation_outbox_id, r.sent_at, r.failed_at, r.failure_reason,
-            r.answered_at, r.late, r.created_at, r.updated_at, o.name AS organisation_name,
+            r.answered_at, r.late, r.response_id, r.created_at, r.updated_at, o.name AS organisation_name,
             o.kind AS organisation_kind, o.email AS organisation_email
        FROM referral_round_recipient r
        JOIN organisation o ON o.id = r.organisation_id
@@ -75,6 +76,7 @@ export async function loadRecipients(
       failureReason: row.failure_reason,
       answeredAt: row.answered_at,
       late: Number(row.late) === 1,
+      responseId: row.response_id,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
       organisation: Object.assign(new Organisation(), {

@@ -174,6 +174,10 @@ export class RoundRecipient {
   @Column({ type: 'tinyint', default: 0, transformer: booleanTransformer })
   late: boolean;
 
+  /** The answer that counts (the latest); earlier ones are kept. */
+  @Column({ name: 'response_id', type: 'int', unsigned: true, nullable: true })
+  responseId: number | null;
+
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;
 

@@ -3,7 +3,6 @@ import { StorageModule } from '../documents/storage/storage.module.js';
 import { MailModule } from '../mail/mail.module.js';
 import { RespondController } from './respond.controller.js';
 import { RespondService } from './respond.service.js';
-import { ResponsePage } from './response-page.js';
 import { RoundDispatchService } from './round-dispatch.service.js';
 import { RoundQueriesService } from './round-queries.service.js';
 import {
@@ -23,9 +22,8 @@ import { SecureLinks } from './secure-links.service.js';
     RoundQueriesService,
     RoundDispatchService,
     RespondService,
-    ResponsePage,
     SecureLinks,
   ],
-  exports: [RoundsService, RoundQueriesService, RoundDispatchService],
+  exports: [RoundsService, RoundQueriesService, RoundDispatchService, RespondService, SecureLinks],
 })
 export class ReferralRoundsModule {}

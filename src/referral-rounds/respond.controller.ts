@@ -1,15 +1,5 @@
+import { Controller, Get, Header, Param, StreamableFile, UseGuards } from '@nestjs/common';
 import {
-  Controller,
-  Get,
-  Header,
-  HttpStatus,
-  Param,
-  Res,
-  StreamableFile,
-  UseGuards,
-} from '@nestjs/common';
-import {
-  ApiExcludeEndpoint,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiProduces,
@@ -17,15 +7,12 @@ import {
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
-import type { Response } from 'express';
 import { Public } from '../auth/decorators.js';
 import { RespondThrottlerGuard } from '../auth/respond-throttler.guard.js';
-import { DomainError } from '../common/domain-error.js';
 import { parseId } from '../common/parse-id.pipe.js';
 import { fileResponse } from '../documents/file-response.js';
 import { RespondViewDto } from './dto/round.dto.js';
 import { RespondService } from './respond.service.js';
-import { ResponsePage } from './response-page.js';
 
 /** For the holder of a secure link, without an account; rate-limited per client address. */
 @ApiTags('secure links')
@@ -34,10 +21,7 @@ import { ResponsePage } from './response-page.js';
 @SkipThrottle({ login: true })
 @UseGuards(RespondThrottlerGuard)
 export class RespondController {
-  constructor(
-    private readonly respond: RespondService,
-    private readonly page: ResponsePage,
-  ) {}
+  constructor(private readonly respond: RespondService) {}
 
   @Get('api/respond/:token')
   @Header('Cache-Control', 'no-store')
@@ -58,18 +42,5 @@ export class RespondController {
     @Param('documentId', parseId('documentId')) documentId: number,
   ): Promise<StreamableFile> {
     return fileResponse(await this.respond.document(token, documentId));
-  }
-
-  /** The page the mailed link opens: plain Swedish HTML that works without JavaScript. */
-  @Get('respond/:token')
-  @ApiExcludeEndpoint()
-  async html(@Param('token') token: string, @Res() response: Response): Promise<void> {
-    response.type('html').setHeader('Cache-Control', 'no-store');
-    try {
-      response.status(200).send(this.page.render(await this.respond.view(token), token));
-    } catch (error) {
-      if (!(error instanceof DomainError) || error.status !== HttpStatus.NOT_FOUND) throw error;
-      response.status(404).send(this.page.renderInvalid());
-    }
   }
 }

@@ -69,7 +69,8 @@ export class RespondService {
     };
   }
 
-  private async resolve(token: string): Promise<LinkHolder> {
+  /** The recipient (with its organisation) and round a live link belongs to; 404 otherwise. */
+  async resolve(token: string): Promise<LinkHolder> {
     const holder = await this.links.resolve(this.dataSource.manager, token);
     if (!holder) throw linkNotFound();
     const organisation = await this.dataSource.manager.findOneByOrFail(Organisation, {

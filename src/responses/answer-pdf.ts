@@ -1,0 +1,101 @@
+import PDFDocument from 'pdfkit';
+import { POSITION_LABELS, RECEIVED_VIA_LABELS } from './positions.js';
+import type { Position, ReceivedVia } from './response.entity.js';
+
+export interface AnswerDocument {
+  municipalityName: string;
+  organisation: string;
+  caseNumber: string;
+  roundTitle: string;
+  /** Stockholm calendar day it came in. */
+  receivedOn: string;
+  receivedVia: ReceivedVia;
+  late: boolean;
+  position: Position;
+  summary: string | null;
+  decision: {
+    organ: string | null;
+    date: string | null;
+    paragraph: string | null;
+    caseNumber: string | null;
+  } | null;
+  comments: { sectionRef: string; sectionTitle: string; text: string }[];
+}
+
+/** The decision reference as one line: `Servicenämnden 2021-09-08 § 87, dnr SFN 2021/0130`. */
+export function decisionLine(decision: AnswerDocument['decision']): string | null {
+  if (!decision) return null;
+  const parts = [
+    decision.organ,
+    decision.date,
+    decision.paragraph ? `§ ${decision.paragraph}` : null,
+  ].filter(Boolean);
+  const reference = decision.caseNumber ? `dnr ${decision.caseNumber}` : null;
+  const line = [parts.join(' '), reference].filter(Boolean).join(', ');
+  return line || null;
+}
+
+/**
+ * An answer given without a file, as a short tagged PDF for the case: who answered, when and how,
+ * the position, the decision reference, the summary and every section comment.
+ */
+export function renderAnswerPdf(answer: AnswerDocument): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const pdf = new PDFDocument({
+      size: 'A4',
+      margins: { top: 56, bottom: 56, left: 64, right: 64 },
+      lang: 'sv-SE',
+      displayTitle: true,
+      info: {
+        Title: `Remissvar från ${answer.organisation} (${answer.caseNumber})`,
+        Author: answer.organisation,
+        Subject: answer.roundTitle,
+        Creator: `${answer.municipalityName} – remisstjänsten`,
+      },
+    });
+    const chunks: Buffer[] = [];
+    pdf.on('data', (chunk: Buffer) => chunks.push(chunk));
+    pdf.on('end', () => resolve(Buffer.concat(chunks)));
+    pdf.on('error', reject);
+
+    const heading = (text: string) =>
+      pdf.moveDown(0.8).font('Helvetica-Bold').fontSize(12).text(text).moveDown(0.2);
+    const body = (text: string) => pdf.font('Helvetica').fontSize(11).text(text, { lineGap: 2 });
+    const field = (label: string, value: string) =>
+      pdf
+        .font('Helvetica-Bold')
+        .fontSize(11)
+        .text(`${label}: `, { continued: true })
+        .font('Helvetica')
+        .text(value);
+
+    pdf.font('Helvetica').fontSize(9).fillColor('#444444').text(answer.municipalityName);
+    pdf.fillColor('#000000').moveDown(0.5).font('Helvetica-Bold').fontSize(18).text('Remissvar');
+    pdf.font('Helvetica').fontSize(12).text(answer.organisation).moveDown(0.6);
+    field('Ärende', `${answer.caseNumber} – ${answer.roundTitle}`);
+    field(
+      'Inkom',
+      `${answer.receivedOn} via ${RECEIVED_VIA_LABELS[answer.receivedVia]}` +
+        (answer.late ? ' (efter svarstiden)' : ''),
+    );
+    field('Ställningstagande', POSITION_LABELS[answer.position]);
+    const decision = decisionLine(answer.decision);
+    if (decision) field('Beslut', decision);
+    if (answer.summary) {
+      heading('Sammanfattning');
+      body(answer.summary);
+    }
+    if (answer.comments.length > 0) {
+      heading('Synpunkter per avsnitt');
+      for (const comment of answer.comments) {
+        pdf
+          .moveDown(0.4)
+          .font('Helvetica-Bold')
+          .fontSize(11)
+          .text(`${comment.sectionRef} ${comment.sectionTitle}`);
+        body(comment.text);
+      }
+    }
+    pdf.end();
+  });
+}

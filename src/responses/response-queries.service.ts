@@ -1,0 +1,173 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In } from 'typeorm';
+import { mayReadConfidential } from '../common/access.js';
+import type { Actor } from '../common/actor.js';
+import { DomainError } from '../common/domain-error.js';
+import { Case } from '../cases/case.entity.js';
+import { Document } from '../documents/document.entity.js';
+import { Organisation } from '../organisations/organisation.entity.js';
+import { ReferralRound, RoundRecipient } from '../referral-rounds/referral-round.entity.js';
+import { ROUND_READERS } from '../referral-rounds/round-queries.service.js';
+import type { ResponseDto, SectionViewDto } from './dto/response.dto.js';
+import { Response, ResponseComment, ResponseDocument } from './response.entity.js';
+
+const readsAllRounds = (actor: Actor) => ROUND_READERS.some((role) => actor.roles.includes(role));
+
+/** Reading answers: per round (the latest per recipient, or all) and per section. */
+@Injectable()
+export class ResponseQueriesService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** One answer as its submitter sees it right after submitting. */
+  async one(id: number, actor: Actor): Promise<ResponseDto> {
+    const response = await this.dataSource.manager.findOneByOrFail(Response, { id });
+    const [dto] = await this.toDtos([response], actor, false);
+    return dto;
+  }
+
+  /**
+   * A round's answers: the one that counts per recipient, or with `history` every answer. A
+   * respondent sees only their own organisations' answers.
+   */
+  async listForRound(roundId: number, actor: Actor, history: boolean): Promise<ResponseDto[]> {
+    const round = await this.dataSource.manager.findOneBy(ReferralRound, { id: roundId });
+    if (!round) throw DomainError.notFound('Round', roundId);
+    const builder = this.dataSource.manager
+      .createQueryBuilder(Response, 'a')
+      .innerJoin(RoundRecipient, 'r', 'r.id = a.recipient_id')
+      .innerJoin(Organisation, 'o', 'o.id = r.organisation_id')
+      .where('a.round_id = :roundId', { roundId })
+      .orderBy('o.name', 'ASC')
+      .addOrderBy('a.id', 'ASC');
+    if (!history) builder.andWhere('a.id = r.response_id');
+    if (!readsAllRounds(actor)) {
+      if (actor.organisationIds.length === 0) return [];
+      builder.andWhere('r.organisation_id IN (:...own)', { own: actor.organisationIds });
+    }
+    const owner = await this.dataSource.manager.findOneByOrFail(Case, { id: round.caseId });
+    const redact = owner.confidential && readsAllRounds(actor) && !mayReadConfidential(actor);
+    return this.toDtos(await builder.getMany(), actor, redact);
+  }
+
+  /** Each section of the draft with every comment on it in the answers that count. */
+  async sections(roundId: number): Promise<SectionViewDto[]> {
+    const round = await this.dataSource.manager.findOneBy(ReferralRound, { id: roundId });
+    if (!round) throw DomainError.notFound('Round', roundId);
+    const comments = await this.dataSource.query<
+      {
+        sectionRef: string;
+        text: string;
+        responseId: number;
+        organisation: string;
+        position: ResponseDto['position'];
+      }[]
+    >(
+      `SELECT c.section_ref AS sectionRef, c.text, c.response_id AS responseId,
+              o.name AS organisation, a.position
+         FROM referral_round_comment c
+         JOIN referral_round_response a ON a.id = c.response_id
+         JOIN referral_round_recipient r ON r.response_id = a.id
+         JOIN organisation o ON o.id = r.organisation_id
+        WHERE c.round_id = ?
+        ORDER BY o.name, c.position`,
+      [roundId],
+    );
+    return round.sections.map((section) => ({
+      ref: section.ref,
+      title: section.title,
+      comments: comments
+        .filter((comment) => comment.sectionRef === section.ref)
+        .map(({ responseId, organisation, position, text }) => ({
+          responseId,
+          organisation,
+          position,
+          text,
+        })),
+    }));
+  }
+
+  private async toDtos(
+    responses: Response[],
+    actor: Actor,
+    redact: boolean,
+  ): Promise<ResponseDto[]> {
+    if (responses.length === 0) return [];
+    const manager = this.dataSource.manager;
+    const ids = responses.map((response) => response.id);
+    const [comments, extra, recipients] = await Promise.all([
+      manager.find(ResponseComment, { where: { responseId: In(ids) }, order: { position: 'ASC' } }),
+      manager.find(ResponseDocument, {
+        where: { responseId: In(ids) },
+        order: { position: 'ASC' },
+      }),
+      manager
+        .createQueryBuilder(RoundRecipient, 'r')
+        .innerJoinAndMapOne('r.organisation', Organisation, 'o', 'o.id = r.organisation_id')
+        .where('r.id IN (:...ids)', { ids: [...new Set(responses.map((r) => r.recipientId))] })
+        .getMany(),
+    ]);
+    const documentIds = [
+      ...responses.map((response) => response.documentId),
+      ...extra.map((link) => link.documentId),
+    ];
+    const documents = new Map(
+      (await manager.findBy(Document, { id: In(documentIds) })).map((document) => [
+        document.id,
+        document,
+      ]),
+    );
+    const recipientById = new Map(recipients.map((recipient) => [recipient.id, recipient]));
+    const hidden = redact && !mayReadConfidential(actor);
+    return responses.map((response) => {
+      const recipient = recipientById.get(response.recipientId)!;
+      const document = documents.get(response.documentId)!;
+      const decision =
+        response.decisionOrgan ??
+        response.decisionDate ??
+        response.decisionParagraph ??
+        response.decisionCaseNumber;
+      return {
+        id: response.id,
+        roundId: response.roundId,
+        recipientId: response.recipientId,
+        organisation: { id: recipient.organisationId, name: recipient.organisation!.name },
+        position: response.position,
+        summary: hidden ? null : response.summary,
+        comments: hidden
+          ? []
+          : comments
+              .filter((comment) => comment.responseId === response.id)
+              .map(({ sectionRef, text }) => ({ sectionRef, text })),
+        decision:
+          decision === null
+            ? null
+            : {
+                organ: response.decisionOrgan ?? undefined,
+                date: response.decisionDate ?? undefined,
+                paragraph: response.decisionParagraph ?? undefined,
+                caseNumber: response.decisionCaseNumber ?? undefined,
+              },
+        receivedVia: response.receivedVia,
+        submittedAt: response.submittedAt.toISOString(),
+        submittedBy: response.submittedBy,
+        late: response.late,
+        documentId: response.documentId,
+        documentNumber: document.documentNumber,
+        attachments: extra
+          .filter((link) => link.responseId === response.id)
+          .map((link) => {
+            const file = documents.get(link.documentId)!;
+            return {
+              documentId: file.id,
+              documentNumber: file.documentNumber,
+              fileName: hidden ? null : file.fileName,
+            };
+          }),
+        supersedesId: response.supersedesId,
+        current: recipient.responseId === response.id,
+        redacted: hidden,
+      };
+    });
+  }
+}
