@@ -1,6 +1,7 @@
 import { instantAt } from '../src/common/clock.js';
 import { addDays, workingDayOnOrAfter, workingDayOnOrBefore } from '../src/common/working-days.js';
 import type { AppConfig } from '../src/config/env.schema.js';
+import { createOrganisation } from './helpers/factories.js';
 import {
   caseWithDraft,
   sendRound,
@@ -277,5 +278,42 @@ describe('deadlines, extensions and reminders', () => {
       .set('Authorization', fixture.registrar.auth);
     expect(badQuery.status).toBe(400);
     expect(badQuery.body.details[0].field).toBe('overdue');
+  });
+
+  it('after sweeps did not run for a while, sends each recipient only the latest due reminder', async () => {
+    await restartAt(new Date());
+    const committees: { id: number; name: string; email: string }[] = [];
+    for (const name of ['Avbrottsnämnden', 'Uppehållsnämnden']) {
+      const email = `${name.toLowerCase().replace(/[^a-z]/g, '')}@kalmar.test`;
+      committees.push({
+        ...(await createOrganisation(t, fixture.admin, { name, kind: 'committee', email })),
+        email,
+      });
+    }
+    const deadline = stockholmDay(10);
+    const { id } = await sendRound(t, fixture, {
+      title: 'Remiss under ett avbrott',
+      deadline,
+      recipientOrganisationIds: committees.map((committee) => committee.id),
+    });
+    expect(await settled(/^Remiss: Remiss under ett avbrott/, 2)).toHaveLength(2);
+    // Nothing swept until the morning after the deadline: three reminders are due by then.
+    await restartAt(instantAt(workingDayOnOrAfter(addDays(deadline, 1)), 9, ZONE));
+    expect(await sweep()).toMatchObject({ queued: 2 });
+    const notices = await settled(/^Svarstiden har gått ut: Remiss under ett avbrott/, 2);
+    expect(addressesOf(notices)).toEqual(committees.map((committee) => committee.email).sort());
+    expect(mailsOf(/^Påminnelse: .*Remiss under ett avbrott/)).toHaveLength(0);
+    const log = await t
+      .http()
+      .get(`/api/rounds/${id}/reminders`)
+      .set('Authorization', fixture.registrar.auth);
+    expect(
+      log.body.items
+        .filter((item: { organisation: string }) => item.organisation === committees[0].name)
+        .map(
+          (item: { type: string; days: number; status: string }) =>
+            `${item.type}:${item.days} ${item.status}`,
+        ),
+    ).toEqual(['before:7 skipped', 'before:1 skipped', 'overdue:1 queued']);
   });
 });

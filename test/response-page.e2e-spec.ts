@@ -78,7 +78,7 @@ describe('the response page in a browser', () => {
     // Every field a person fills in has a label.
     const unlabelled = await page.$$eval('input:not([type=hidden]), textarea', (fields) =>
       fields
-        .filter((field) => (field as HTMLInputElement).labels?.length === 0)
+        .filter((field) => (field as unknown as { labels: { length: number } }).labels.length === 0)
         .map((field) => field.id),
     );
     expect(unlabelled).toEqual([]);

@@ -70,19 +70,34 @@ export class ReminderSweepService {
     }
   }
 
-  /** Due reminders whose recipient answered, declined or was never reached, or whose round closed. */
+  /**
+   * Due reminders that are not wanted: the recipient answered, declined or was never reached, the
+   * round closed, the deadline moved, or (for a reminder before it) passed. And when sweeps did not run for a while, only the latest
+   * due reminder per recipient goes out: an earlier one is moot (no "7 days left" after the
+   * deadline).
+   */
   private async skipUnwanted(now: Date): Promise<number> {
-    const result = await this.dataSource.query<{ affectedRows: number }>(
+    const skipped = await this.dataSource.query<{ affectedRows: number }>(
       `UPDATE referral_round_reminder rm
          JOIN referral_round_recipient r ON r.id = rm.recipient_id
          JOIN referral_round rr ON rr.id = r.round_id
           SET rm.status = 'skipped', rm.done_at = ?
         WHERE rm.status = 'planned' AND rm.due_at <= ?
           AND (r.status <> 'sent' OR rr.status <> 'sent'
-               OR rm.deadline <> COALESCE(r.extended_deadline, rr.deadline))`,
-      [now, now],
+               OR rm.deadline <> COALESCE(r.extended_deadline, rr.deadline)
+               OR (rm.kind LIKE 'before:%' AND rm.deadline < ?))`,
+      [now, now, this.clock.dayOf(now)],
     );
-    return result.affectedRows;
+    const superseded = await this.dataSource.query<{ affectedRows: number }>(
+      `UPDATE referral_round_reminder rm
+         JOIN referral_round_reminder later
+           ON later.recipient_id = rm.recipient_id AND later.deadline = rm.deadline
+          AND later.status = 'planned' AND later.due_at > rm.due_at AND later.due_at <= ?
+          SET rm.status = 'skipped', rm.done_at = ?
+        WHERE rm.status = 'planned' AND rm.due_at <= ?`,
+      [now, now, now],
+    );
+    return skipped.affectedRows + superseded.affectedRows;
   }
 
   private async queueBatch(
