@@ -299,7 +299,8 @@ describe('deadlines, extensions and reminders', () => {
     expect(await settled(/^Remiss: Remiss under ett avbrott/, 2)).toHaveLength(2);
     // Nothing swept until the morning after the deadline: three reminders are due by then.
     await restartAt(instantAt(workingDayOnOrAfter(addDays(deadline, 1)), 9, ZONE));
-    expect(await sweep()).toMatchObject({ queued: 2 });
+    // The sweep a worker runs as it starts may have taken them already; either way, two in all.
+    expect((await sweep()).queued).toBeLessThanOrEqual(2);
     const notices = await settled(/^Svarstiden har gått ut: Remiss under ett avbrott/, 2);
     expect(addressesOf(notices)).toEqual(committees.map((committee) => committee.email).sort());
     expect(mailsOf(/^Påminnelse: .*Remiss under ett avbrott/)).toHaveLength(0);

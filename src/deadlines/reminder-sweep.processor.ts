@@ -34,8 +34,8 @@ export class ReminderSweepProcessor
   }
 
   onApplicationBootstrap(): void {
-    void this.ensureSchedule();
-    this.timer = setInterval(() => void this.ensureSchedule(), ENSURE_SCHEDULE_MS);
+    void this.ensureSchedule(true);
+    this.timer = setInterval(() => void this.ensureSchedule(false), ENSURE_SCHEDULE_MS);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -54,15 +54,20 @@ export class ReminderSweepProcessor
     this.logger.warn(`Reminder worker cannot reach the queue: ${error.message}`);
   }
 
-  private async ensureSchedule(): Promise<void> {
+  /**
+   * Makes sure the schedule exists (Redis may have lost it); at start also sweeps once at once, so
+   * a restart does not wait a whole period for what fell due meanwhile.
+   */
+  private async ensureSchedule(atStart: boolean): Promise<void> {
+    const options = { removeOnComplete: 100, removeOnFail: 100 };
     try {
-      await this.queues
-        .get(QueueName.Reminders)
-        .upsertJobScheduler(
-          SCHEDULER_ID,
-          { every: this.config.reminderSweepMinutes * 60_000 },
-          { name: 'sweep', opts: { removeOnComplete: 100, removeOnFail: 100 } },
-        );
+      const queue = this.queues.get(QueueName.Reminders);
+      if (atStart) await queue.add('sweep', {}, options);
+      await queue.upsertJobScheduler(
+        SCHEDULER_ID,
+        { every: this.config.reminderSweepMinutes * 60_000 },
+        { name: 'sweep', opts: options },
+      );
     } catch (error) {
       this.queues.logOutage(error as Error);
     }

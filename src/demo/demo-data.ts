@@ -229,3 +229,53 @@ export const DEMO_ROUND = {
     { ref: '5.2 b', title: 'Samordnat mottagande och snabb etablering för nyanlända' },
   ],
 };
+
+export interface DemoAnswer {
+  organisation: string;
+  position: 'approve' | 'approve_with_comments' | 'reject' | 'no_comments' | 'declined';
+  summary?: string;
+  comments?: { sectionRef: string; text: string }[];
+  /** The body's own decision: its paragraph; the case number is its own case's when it has one. */
+  decision?: { organ: string; paragraph: string };
+  /** Answers with the respondent account of the organisation, otherwise through the link. */
+  asUser?: string;
+}
+
+/** Answers that came in time: one committee approves, one company declines. */
+export const DEMO_ANSWERS_IN_TIME: DemoAnswer[] = [
+  {
+    organisation: 'Barn- och ungdomsnämnden',
+    position: 'approve',
+    summary:
+      'Barn- och ungdomsnämnden ställer sig bakom förslaget till strategi. Nämndens verksamheter ' +
+      'bidrar redan i dag till flera av målen, särskilt inom fritids- och skolområdet.',
+    decision: { organ: 'Barn- och ungdomsnämnden', paragraph: '54' },
+  },
+  {
+    organisation: 'Exempel Hamn AB',
+    position: 'declined',
+    summary:
+      'Bolaget avstår från att lämna synpunkter då strategin inte berör bolagets verksamhet.',
+  },
+];
+
+/** Servicenämnden's answer, after the deadline, with a comment on point 4.3 a (the reference case). */
+export const DEMO_LATE_ANSWER: DemoAnswer = {
+  organisation: 'Servicenämnden',
+  position: 'approve_with_comments',
+  summary:
+    'Servicenämnden ställer sig bakom förslaget till strategi med en synpunkt på handlingsplanens ' +
+    'punkt 4.3 a.',
+  comments: [
+    {
+      sectionRef: '4.3 a',
+      text:
+        'Serviceförvaltningen har i strategin tilldelats övergripande ansvar för punkt 4.3 a. ' +
+        'Förvaltningen beslutar inte kring etablering av mötesplatser i bostadsområden och kan ' +
+        'således inte vara huvudansvarig för denna punkt. Dock kan förvaltningen bidra till att ' +
+        'uppföra och underhålla beslutade mötesplatser.',
+    },
+  ],
+  decision: { organ: 'Servicenämnden', paragraph: '87' },
+  asUser: 'servicenamnden@exempel.se',
+};

@@ -13,21 +13,19 @@ import { DocumentsService } from '../documents/documents.service.js';
 import { DOCUMENT_STORAGE, type DocumentStorage } from '../documents/storage/document-storage.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
 import { UsersService } from '../users/users.service.js';
-import { addDays, workingDayOnOrBefore } from '../common/working-days.js';
-import { Clock } from '../common/clock.js';
-import { RoundDispatchService } from '../referral-rounds/round-dispatch.service.js';
-import { RoundQueriesService } from '../referral-rounds/round-queries.service.js';
-import { RoundsService } from '../referral-rounds/rounds.service.js';
+import { seedAnswers, seedRound } from './demo-round.js';
 import {
+  DEMO_ANSWERS_IN_TIME,
   DEMO_CASES,
+  DEMO_LATE_ANSWER,
   DEMO_ORGANISATIONS,
   DEMO_PASSWORD,
-  DEMO_ROUND,
   DEMO_USERS,
 } from './demo-data.js';
 import { simplePdf } from './demo-pdf.js';
 
 const ADMIN_EMAIL = 'admin@exempel.se';
+const DAY_MS = 86_400_000;
 
 async function seed(organisations: OrganisationsService, users: UsersService): Promise<void> {
   const actor = systemActor('demo');
@@ -122,37 +120,6 @@ async function seedCases(app: INestApplication): Promise<number> {
   return created;
 }
 
-/**
- * Sends the demo round once: the strategy draft to every committee and company, through the same
- * services as the API, so the invitations go through the outbox to the mail folder or server.
- */
-async function seedRound(app: INestApplication): Promise<{ id: number; recipients: number }> {
-  const actor = { ...systemActor('demo'), roles: ['admin' as const] };
-  const queries = app.get(RoundQueriesService);
-  const owner = (await app.get(CasesService).list({ limit: 200 }, actor)).items.find(
-    (item) => item.title === DEMO_ROUND.caseTitle,
-  );
-  if (!owner) throw new Error(`The demo case "${DEMO_ROUND.caseTitle}" is missing`);
-  const existing = (await queries.list({ caseId: owner.id, limit: 1 }, actor)).items[0];
-  if (existing) return { id: existing.id, recipients: existing.summary.total };
-  const [draft] = await app.get(DocumentsService).listForCase(owner.id, actor);
-  const today = app.get(Clock).today();
-  const round = await app.get(RoundsService).create(
-    owner.id,
-    {
-      title: DEMO_ROUND.title,
-      deadline: workingDayOnOrBefore(addDays(today, DEMO_ROUND.daysToAnswer)),
-      documentIds: [draft.id],
-      recipientKinds: ['committee', 'company'],
-      message: DEMO_ROUND.message,
-      sections: DEMO_ROUND.sections,
-    },
-    actor,
-  );
-  const sent = await app.get(RoundDispatchService).send(round.id, actor);
-  return { id: round.id, recipients: sent.round.summary.total };
-}
-
 async function main(): Promise<void> {
   const config = loadConfig({
     BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
@@ -160,10 +127,27 @@ async function main(): Promise<void> {
     ...readEnvironment(),
   });
   const engine = await prepareInfrastructure(config);
+  // The story is played with the clock moved back: the round went out 40 days ago, two answers
+  // came in time, Servicenämnden's came after the deadline, and the rest are reminded now.
+  const at = async <T>(daysAgo: number, act: (app: INestApplication) => Promise<T>) => {
+    const then = await createHttpApp(
+      { ...config, clockOffsetMs: config.clockOffsetMs - daysAgo * DAY_MS },
+      engine,
+    );
+    try {
+      return await act(then);
+    } finally {
+      await then.close();
+    }
+  };
+  const round = await at(40, async (app) => {
+    await seed(app.get(OrganisationsService), app.get(UsersService));
+    await seedCases(app);
+    return seedRound(app);
+  });
+  await at(20, (app) => seedAnswers(app, round.id, DEMO_ANSWERS_IN_TIME));
+  await at(2, (app) => seedAnswers(app, round.id, [DEMO_LATE_ANSWER]));
   const app = await createHttpApp(config, engine);
-  await seed(app.get(OrganisationsService), app.get(UsersService));
-  await seedCases(app);
-  const round = await seedRound(app);
   await app.listen(config.port);
 
   const base = config.publicUrl.href.replace(/\/$/, '');
@@ -187,6 +171,8 @@ ${logins}
     curl -s -X POST ${base}/api/auth/login -H 'Content-Type: application/json' \\
       -d '{"email":"registrator@exempel.se","password":"${DEMO_PASSWORD}"}'
   Remissrunda / referral round:        ${round.recipients} nämnder och bolag (GET ${base}/api/rounds/${round.id})
+  Svar / answers:                      GET ${base}/api/rounds/${round.id}/responses
+  Sammanställning / compilation:       GET ${base}/api/rounds/${round.id}/compilation.docx
   E-post / mail:                       ${config.smtpUrl ? config.smtpUrl.host : `${resolve(config.mailDir)} (one .eml per invitation)`}
   Svarssidan / response page:          the link in any invitation, ${base}/respond/…
   Databas / database:                  ${config.databaseName} (${engine})

@@ -3,6 +3,11 @@ import type { Worker } from 'bullmq';
 /** How long a stopping worker lets running jobs finish; the rest run again elsewhere. */
 export const SHUTDOWN_GRACE_MS = 10_000;
 
+/** How long a job fetched before a pause may take to start. */
+const LATE_START_MS = 150;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** The jobs a processor is running now, so that shutdown can wait for them. */
 export class RunningJobs {
   private readonly running = new Set<Promise<unknown>>();
@@ -16,14 +21,22 @@ export class RunningJobs {
     }
   }
 
-  /** Resolves when every running job has ended, or after `ms`, whichever comes first. */
+  /**
+   * Resolves when no job is running, or after `ms`. A job the worker fetched just before it was
+   * paused starts a moment later, so it looks again after each wait until none is left.
+   */
   async settle(ms: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.allSettled([...this.running]),
-      new Promise((resolve) => (timer = setTimeout(resolve, ms))),
-    ]);
-    clearTimeout(timer);
+    const deadline = Date.now() + ms;
+    for (;;) {
+      await sleep(Math.min(LATE_START_MS, Math.max(0, deadline - Date.now())));
+      if (this.running.size === 0 || Date.now() >= deadline) return;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...this.running]),
+        new Promise((resolve) => (timer = setTimeout(resolve, deadline - Date.now()))),
+      ]);
+      clearTimeout(timer);
+    }
   }
 }
 

@@ -1,0 +1,112 @@
+import type { INestApplication } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { systemActor, type Actor } from '../common/actor.js';
+import { Clock } from '../common/clock.js';
+import { addDays, workingDayOnOrBefore } from '../common/working-days.js';
+import { CasesService } from '../cases/cases.service.js';
+import { DocumentsService } from '../documents/documents.service.js';
+import { OrganisationsService } from '../organisations/organisations.service.js';
+import { loadRecipients } from '../referral-rounds/recipient-rows.js';
+import { RoundDispatchService } from '../referral-rounds/round-dispatch.service.js';
+import { RoundQueriesService } from '../referral-rounds/round-queries.service.js';
+import { RoundsService } from '../referral-rounds/rounds.service.js';
+import { ResponsesService } from '../responses/responses.service.js';
+import { UsersService } from '../users/users.service.js';
+import { DEMO_ROUND, type DemoAnswer } from './demo-data.js';
+
+const demoActor = (): Actor => ({ ...systemActor('demo'), roles: ['admin'] });
+
+/**
+ * Sends the demo round once: the strategy draft to every committee and company, through the same
+ * services as the API, so the invitations go through the outbox to the mail folder or server.
+ */
+export async function seedRound(
+  app: INestApplication,
+): Promise<{ id: number; recipients: number }> {
+  const actor = demoActor();
+  const queries = app.get(RoundQueriesService);
+  const owner = (await app.get(CasesService).list({ limit: 200 }, actor)).items.find(
+    (item) => item.title === DEMO_ROUND.caseTitle,
+  );
+  if (!owner) throw new Error(`The demo case "${DEMO_ROUND.caseTitle}" is missing`);
+  const existing = (await queries.list({ caseId: owner.id, limit: 1 }, actor)).items[0];
+  if (existing) return { id: existing.id, recipients: existing.summary.total };
+  const [draft] = await app.get(DocumentsService).listForCase(owner.id, actor);
+  const today = app.get(Clock).today();
+  const round = await app.get(RoundsService).create(
+    owner.id,
+    {
+      title: DEMO_ROUND.title,
+      deadline: workingDayOnOrBefore(addDays(today, DEMO_ROUND.daysToAnswer)),
+      documentIds: [draft.id],
+      recipientKinds: ['committee', 'company'],
+      message: DEMO_ROUND.message,
+      sections: DEMO_ROUND.sections,
+    },
+    actor,
+  );
+  const sent = await app.get(RoundDispatchService).send(round.id, actor);
+  return { id: round.id, recipients: sent.round.summary.total };
+}
+
+/**
+ * Answers the demo round for the organisations given, as their respondent or through their link,
+ * each only once (an organisation that has answered is left alone).
+ */
+export async function seedAnswers(
+  app: INestApplication,
+  roundId: number,
+  answers: DemoAnswer[],
+): Promise<number> {
+  const recipients = await loadRecipients(app.get(DataSource).manager, roundId);
+  const organisations = (await app.get(OrganisationsService).list({ limit: 200 })).items;
+  const cases = (await app.get(CasesService).list({ limit: 200 }, demoActor())).items;
+  const users = (await app.get(UsersService).list({ limit: 200 })).items;
+  const today = app.get(Clock).today();
+  let answered = 0;
+  for (const answer of answers) {
+    const recipient = recipients.find((r) => r.organisation?.name === answer.organisation);
+    if (!recipient || recipient.status === 'answered' || recipient.status === 'declined') continue;
+    const organisation = organisations.find((o) => o.name === answer.organisation)!;
+    // The body's own case on the matter, when it keeps one in Remiss (Servicenämnden does).
+    const ownCase = cases.find(
+      (c) => c.organisationId === organisation.id && (c.title ?? '').includes('Remissvar'),
+    );
+    const body = {
+      position: answer.position,
+      summary: answer.summary,
+      comments: answer.comments,
+      decision: answer.decision && {
+        organ: answer.decision.organ,
+        paragraph: answer.decision.paragraph,
+        date: today,
+        caseNumber: ownCase?.caseNumber,
+      },
+    };
+    const user = users.find((candidate) => candidate.email === answer.asUser);
+    const responses = app.get(ResponsesService);
+    if (user) {
+      const actor = {
+        userId: user.id,
+        label: user.email,
+        roles: user.roles,
+        organisationIds: user.organisationIds,
+        requestId: null,
+      };
+      await responses.submitAsUser(
+        roundId,
+        { ...body, organisationId: organisation.id },
+        [],
+        actor,
+      );
+    } else {
+      const actor = {
+        ...systemActor(`link: ${organisation.name}`),
+        organisationIds: [organisation.id],
+      };
+      await responses.submitThroughLink(recipient, body, [], actor);
+    }
+    answered += 1;
+  }
+  return answered;
+}
