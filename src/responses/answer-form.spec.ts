@@ -55,4 +55,11 @@ describe('the answer form', () => {
       },
     ]);
   });
+
+  it('says so when the round no longer takes answers', () => {
+    const closed = new DomainError(409, 'round_not_open', 'closed');
+    expect(formErrors(closed, [])).toEqual([
+      { field: 'summary', message: 'Remissen tar inte längre emot svar.' },
+    ]);
+  });
 });

@@ -73,6 +73,8 @@ export function formErrors(error: DomainError, commentFields: string[]): FormSta
     const status = Number(error.status);
     if (status === 413) return [{ field: 'files', message: 'Filen är för stor.' }];
     if (status === 415) return [{ field: 'files', message: MESSAGES.files }];
+    if (status === 409)
+      return [{ field: 'summary', message: 'Remissen tar inte längre emot svar.' }];
     return [{ field: 'summary', message: MESSAGES.summary }];
   }
   return problems.map((problem) => {
