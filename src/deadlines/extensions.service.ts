@@ -7,14 +7,12 @@ import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/env.schema.js';
-import { Case } from '../cases/case.entity.js';
 import { lockVersioned } from '../database/versioned-lock.js';
 import { RESPONSE_LINK_PLACEHOLDER } from '../mail/mail-templates.js';
 import { OutboxService } from '../mail/outbox.service.js';
-import { Organisation } from '../organisations/organisation.entity.js';
 import { ReferralRound, RoundRecipient } from '../referral-rounds/referral-round.entity.js';
 import { extensionDto } from '../referral-rounds/round-queries.service.js';
-import { RECIPIENT_ENTITY } from '../referral-rounds/round-mail-delivery.js';
+import { recipientMail } from '../referral-rounds/recipient-mail.js';
 import { DEFAULT_REMINDER_POLICY } from '../referral-rounds/round-rules.js';
 import type { ExtensionDto, GrantExtensionDto } from './dto/deadline.dto.js';
 import { Extension } from './extension.entity.js';
@@ -114,25 +112,15 @@ export class ExtensionsService {
     recipient: RoundRecipient,
     extension: Extension,
   ): Promise<number[]> {
-    const organisation = await manager.findOneByOrFail(Organisation, {
-      id: recipient.organisationId,
-    });
-    if (!organisation.email) return [];
-    const owner = await manager.findOneByOrFail(Case, { id: round.caseId });
-    const sender = await manager.findOneByOrFail(Organisation, { id: owner.organisationId });
+    const mail = await recipientMail(manager, round, recipient);
+    if (!mail) return [];
     return this.outbox.add(manager, [
       {
         template: 'extension-granted',
         dedupeKey: `extension-granted:${extension.id}`,
-        to: { address: organisation.email, name: organisation.name },
-        entity: RECIPIENT_ENTITY,
-        entityId: recipient.id,
+        ...mail.address,
         context: {
-          recipientName: organisation.name,
-          senderName: sender.name,
-          senderEmail: sender.email,
-          caseNumber: owner.caseNumber,
-          roundTitle: round.title,
+          ...mail.header,
           deadline: extension.deadline,
           previousDeadline: extension.previousDeadline,
           reason: extension.reason,

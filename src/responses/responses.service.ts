@@ -19,7 +19,7 @@ import { sha256Of } from '../documents/file-inspection.js';
 import { OutboxService } from '../mail/outbox.service.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { ReferralRound, RoundRecipient } from '../referral-rounds/referral-round.entity.js';
-import { RECIPIENT_ENTITY } from '../referral-rounds/round-mail-delivery.js';
+import { recipientMail } from '../referral-rounds/recipient-mail.js';
 import { renderAnswerPdf } from './answer-pdf.js';
 import type { AnswerDto, ResponseDto, SubmitResponseDto } from './dto/response.dto.js';
 import { POSITION_LABELS } from './positions.js';
@@ -374,22 +374,18 @@ export class ResponsesService {
       deadline: string;
     },
   ): Promise<number[]> {
-    if (!organisation.email) return [];
-    const owner = await manager.findOneByOrFail(Case, { id: round.caseId });
-    const sender = await manager.findOneByOrFail(Organisation, { id: owner.organisationId });
+    const mail = await recipientMail(manager, round, {
+      id: response.recipientId,
+      organisationId: organisation.id,
+    });
+    if (!mail) return [];
     return this.outbox.add(manager, [
       {
         template: 'response-received',
         dedupeKey: `response-received:${response.id}`,
-        to: { address: organisation.email, name: organisation.name },
-        entity: RECIPIENT_ENTITY,
-        entityId: response.recipientId,
+        ...mail.address,
         context: {
-          recipientName: organisation.name,
-          senderName: sender.name,
-          senderEmail: sender.email,
-          caseNumber: owner.caseNumber,
-          roundTitle: round.title,
+          ...mail.header,
           documentNumber,
           positionLabel: POSITION_LABELS[response.position],
           submittedOn: this.clock.dayOf(response.submittedAt),
