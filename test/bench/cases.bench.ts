@@ -7,52 +7,48 @@
 // service it starts itself. Everything it creates (database remiss_bench, Redis keys
 // remiss_bench:*, a temporary directory) is removed at the end unless BENCH_KEEP=1.
 
-import { execSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { Redis } from 'ioredis';
+import { createPool, type Connection, type Pool, type RowDataPacket } from 'mysql2/promise';
 import {
-  createConnection,
-  createPool,
-  type Connection,
-  type Pool,
-  type RowDataPacket,
-} from 'mysql2/promise';
+  api,
+  cpuProbe,
+  createOrganisation,
+  createRegistrar,
+  databasePid,
+  describeCpu as describeShares,
+  envInt,
+  formatTable,
+  freePort,
+  insertRows,
+  log,
+  loginAsAdmin,
+  met,
+  MYSQL,
+  prepareRun,
+  readCpuCount,
+  reportServiceOutput,
+  runBenchmark,
+  serverConnection,
+  settle,
+  startService,
+  stockholmDay,
+  stopService,
+  storageCleanupSteps,
+  waitForHealth,
+  type CpuShares,
+  type Service,
+} from './support.js';
 
 // ---------------------------------------------------------------------------------------------
 // Settings
 
-function envInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) {
-    throw new Error(`${name} must be a whole number ≥ 0 (got "${raw}")`);
-  }
-  return value;
-}
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const MAIN_JS = join(ROOT, 'dist/src/main.js');
-
-const HOST = '127.0.0.1';
-const MYSQL = { host: HOST, port: 3306, user: 'root', password: '' } as const;
-const REDIS_URL = `redis://${HOST}:6379`;
 const DATABASE = 'remiss_bench';
 const QUEUE_PREFIX = 'remiss_bench';
-const ADMIN = { email: 'admin@bench.se', password: 'bench-admin-password' };
-const REGISTRAR = { email: 'registrator@bench.se', password: 'bench-registrar-password' };
-const TIME_ZONE = 'Europe/Stockholm';
 
 const SECONDS = Math.max(1, envInt('BENCH_SECONDS', 10));
 const WARMUP_SECONDS = envInt('BENCH_WARMUP_SECONDS', 2);
-const KEEP = process.env.BENCH_KEEP === '1';
 const PREFERRED_PORT = envInt('BENCH_PORT', 3999);
 const CASE_COUNT = Math.max(10, envInt('BENCH_CASES', 100_000));
 const DOCUMENTS_PER_CASE = 3;
@@ -70,9 +66,6 @@ const RAW_LOOPS = 50;
 
 const TARGETS = { registrationsPerSecond: 300, p99Ms: 50, apiToRaw: 0.5 } as const;
 
-const HEALTH_TIMEOUT_MS = 120_000;
-const STOP_TIMEOUT_MS = 15_000;
-const HTTP_TIMEOUT_MS = 15_000;
 const QUERY_TIMEOUT_MS = 10_000;
 
 // The SQL the API runs for the two reads (src/cases/cases.service.ts, src/cases/case-search.ts).
@@ -84,15 +77,21 @@ const CURSOR_SQL = `SELECT * FROM case_record c WHERE c.id < ? ORDER BY c.id DES
 // ---------------------------------------------------------------------------------------------
 // Output
 
-const startedAt = performance.now();
-
-function log(message: string): void {
-  const seconds = ((performance.now() - startedAt) / 1000).toFixed(1).padStart(6);
-  process.stdout.write(`[bench ${seconds}s] ${message}\n`);
-}
-
 const ms = (value: number): string => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
 const perSecond = (value: number, unit: string): string => `${value.toFixed(0)} ${unit}/s`;
+
+/** CPU use of the service (with its HTTP processes), mariadbd, this process and the rest. */
+const describeCpu = (cpu: CpuShares): string => describeShares(cpu, 'other processes');
+
+/** The processes whose CPU each run reports. */
+interface ServicePids extends Record<string, number | undefined> {
+  service: number | undefined;
+  mariadbd: number | undefined;
+}
+
+/** The service serves from forked HTTP processes, so their CPU counts as its own. */
+const settleService = (pid: number | undefined): Promise<void> =>
+  settle(pid, { idleShare: 0.1, withChildren: true });
 
 // ---------------------------------------------------------------------------------------------
 // Deterministic text for the seeded register
@@ -261,375 +260,6 @@ function withRareWord(title: string, description: string): [string, string] {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Database, Redis and files
-
-async function serverConnection(database?: string): Promise<Connection> {
-  return createConnection({
-    ...MYSQL,
-    database,
-    charset: 'UTF8MB4_UNICODE_CI',
-    timezone: 'Z',
-    connectTimeout: 5_000,
-  });
-}
-
-async function dropDatabase(): Promise<void> {
-  const connection = await serverConnection();
-  try {
-    await connection.query(`DROP DATABASE IF EXISTS \`${DATABASE}\``);
-  } finally {
-    await connection.end();
-  }
-}
-
-async function clearRedisKeys(): Promise<number> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  redis.on('error', () => undefined);
-  let removed = 0;
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${QUEUE_PREFIX}:*`, 'COUNT', 1_000);
-      if (keys.length > 0) removed += await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-  return removed;
-}
-
-function newestModification(directory: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(directory, { withFileTypes: true })) {
-    const path = join(directory, entry.name);
-    newest = Math.max(
-      newest,
-      entry.isDirectory() ? newestModification(path) : statSync(path).mtimeMs,
-    );
-  }
-  return newest;
-}
-
-/** Builds when there is no build; warns (but goes on) when src/ changed after the last build. */
-function ensureBuilt(): void {
-  if (!existsSync(MAIN_JS)) {
-    log('dist/src/main.js is missing; running `npm run build` first');
-    execSync('npm run build', { cwd: ROOT, stdio: 'inherit' });
-    return;
-  }
-  const built = statSync(MAIN_JS).mtimeMs;
-  const changed = Math.max(
-    newestModification(join(ROOT, 'src')),
-    newestModification(join(ROOT, 'migrations')),
-  );
-  if (changed > built) {
-    log(
-      'warning: src/ or migrations/ changed after the last build; run `npm run build` for current figures',
-    );
-  }
-}
-
-async function freePort(preferred: number): Promise<number> {
-  const tryPort = (port: number): Promise<number | null> =>
-    new Promise((resolvePort) => {
-      const server = createServer();
-      server.once('error', () => resolvePort(null));
-      // Without a host, as the service listens: on every interface.
-      server.listen(port, () => {
-        const address = server.address();
-        const bound = typeof address === 'object' && address ? address.port : null;
-        server.close(() => resolvePort(bound));
-      });
-    });
-  for (let port = preferred; port < preferred + 20; port += 1) {
-    const bound = await tryPort(port);
-    if (bound !== null) return bound;
-  }
-  const any = await tryPort(0);
-  if (any === null) throw new Error('no free TCP port found');
-  return any;
-}
-
-// ---------------------------------------------------------------------------------------------
-// The service under test
-
-interface Service {
-  child: ChildProcess;
-  baseUrl: string;
-  exited: Promise<number | null>;
-  logLines: () => number;
-}
-
-const FORWARDED_LOG_LINES = 20;
-
-function startService(port: number, tempDir: string): Service {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: 'development',
-    DATABASE_URL: `mysql://root@${HOST}:3306/${DATABASE}`,
-    REDIS_URL,
-    QUEUE_PREFIX,
-    PORT: String(port),
-    PUBLIC_URL: `http://${HOST}:${port}`,
-    APP_ROLE: 'all',
-    MIGRATIONS_RUN: 'true',
-    LOG_LEVEL: 'warn',
-    STORAGE_DIR: join(tempDir, 'storage'),
-    MAIL_DIR: join(tempDir, 'mail'),
-    BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
-    BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
-    LOGIN_RATE_LIMIT: '1000',
-    // One HTTP process per core, as a production api container would run.
-    HTTP_PROCESSES: String(envInt('BENCH_HTTP_PROCESSES', 2)),
-    TZ_REGION: TIME_ZONE,
-    // Nothing from the caller's environment may send mail or shift the clock.
-    SMTP_URL: '',
-    CLOCK_OFFSET: '',
-  };
-  const child = spawn(process.execPath, [MAIN_JS], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let lines = 0;
-  const forward = (chunk: Buffer): void => {
-    for (const line of chunk.toString('utf8').split('\n')) {
-      if (line.trim() === '') continue;
-      lines += 1;
-      if (lines <= FORWARDED_LOG_LINES) process.stdout.write(`  [service] ${line}\n`);
-      else if (lines === FORWARDED_LOG_LINES + 1) {
-        process.stdout.write('  [service] … further service output is counted, not shown\n');
-      }
-    }
-  };
-  child.stdout?.on('data', forward);
-  child.stderr?.on('data', forward);
-  const exited = new Promise<number | null>((resolveExit) => {
-    child.once('exit', (code) => resolveExit(code));
-  });
-  return { child, baseUrl: `http://${HOST}:${port}`, exited, logLines: () => lines };
-}
-
-async function waitForHealth(service: Service): Promise<void> {
-  const deadline = Date.now() + HEALTH_TIMEOUT_MS;
-  let exitCode: number | null | undefined;
-  void service.exited.then((code) => (exitCode = code));
-  while (Date.now() < deadline) {
-    if (exitCode !== undefined)
-      throw new Error(`the service exited with code ${exitCode} during start-up`);
-    try {
-      const response = await fetch(`${service.baseUrl}/health`, {
-        signal: AbortSignal.timeout(2_000),
-      });
-      if (response.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolveWait) => setTimeout(resolveWait, 250));
-  }
-  throw new Error(`GET /health did not answer 200 within ${HEALTH_TIMEOUT_MS / 1000} s`);
-}
-
-async function stopService(service: Service): Promise<void> {
-  if (service.child.exitCode !== null || service.child.signalCode !== null) return;
-  service.child.kill('SIGTERM');
-  const timeout = new Promise<'timeout'>((resolveTimeout) =>
-    setTimeout(() => resolveTimeout('timeout'), STOP_TIMEOUT_MS).unref(),
-  );
-  if ((await Promise.race([service.exited, timeout])) === 'timeout') {
-    log(`the service did not stop within ${STOP_TIMEOUT_MS / 1000} s of SIGTERM; sending SIGKILL`);
-    service.child.kill('SIGKILL');
-    await service.exited;
-  }
-}
-
-async function api<T>(
-  baseUrl: string,
-  method: 'GET' | 'POST',
-  path: string,
-  options: { token?: string; body?: unknown; expect?: number } = {},
-): Promise<T> {
-  const headers: Record<string, string> = {};
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
-  });
-  const text = await response.text();
-  const expected = options.expect ?? (method === 'POST' ? 201 : 200);
-  if (response.status !== expected) {
-    throw new Error(
-      `${method} ${path} answered ${response.status} (expected ${expected}): ${text}`,
-    );
-  }
-  return JSON.parse(text) as T;
-}
-
-async function login(baseUrl: string, email: string, password: string): Promise<string> {
-  const body = await api<{ accessToken: string }>(baseUrl, 'POST', '/api/auth/login', {
-    body: { email, password },
-    expect: 200,
-  });
-  return body.accessToken;
-}
-
-// ---------------------------------------------------------------------------------------------
-// CPU use of the service, the database server, this process and everything else during a run.
-// Linux only (/proc); elsewhere the shares read n/a.
-
-interface CpuShare {
-  service: number | null;
-  database: number | null;
-  bench: number;
-  /** Every other process on the machine: these compete with the service for the cores. */
-  other: number | null;
-}
-
-const CLOCK_TICKS = ((): number => {
-  try {
-    return Number(execSync('getconf CLK_TCK', { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** CPU ticks of a process and its direct children (the service's HTTP processes). */
-function processTicks(pid: number | undefined): number | null {
-  if (pid === undefined) return null;
-  const ticks = (id: number): { ppid: number; ticks: number } | null => {
-    try {
-      const stat = readFileSync(`/proc/${id}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) }; // utime + stime
-    } catch {
-      return null;
-    }
-  };
-  const own = ticks(pid);
-  if (!own) return null;
-  let total = own.ticks;
-  for (const id of processIds()) {
-    const child = ticks(id);
-    if (child && child.ppid === pid) total += child.ticks;
-  }
-  return total;
-}
-
-/** Busy ticks of the whole machine, summed over its cores (everything but idle and iowait). */
-function machineTicks(): number | null {
-  try {
-    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1);
-    const [user, nice, system, , , irq, softirq, steal] = fields.map(Number);
-    return user + nice + system + irq + softirq + steal;
-  } catch {
-    return null;
-  }
-}
-
-function processIds(): number[] {
-  try {
-    return readdirSync('/proc')
-      .filter((entry) => /^\d+$/.test(entry))
-      .map(Number);
-  } catch {
-    return [];
-  }
-}
-
-function processName(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-  } catch {
-    return '?';
-  }
-}
-
-function databasePid(): number | undefined {
-  return processIds().find((pid) => ['mariadbd', 'mysqld'].includes(processName(pid)));
-}
-
-/** Starts measuring; the returned function gives CPU use in % of one core since the start. */
-function cpuProbe(servicePid: number | undefined, dbPid: number | undefined): () => CpuShare {
-  const wall = performance.now();
-  const service = processTicks(servicePid);
-  const database = processTicks(dbPid);
-  const machine = machineTicks();
-  const bench = process.cpuUsage();
-  return () => {
-    const seconds = (performance.now() - wall) / 1000;
-    const share = (before: number | null, after: number | null): number | null =>
-      before === null || after === null ? null : ((after - before) / CLOCK_TICKS / seconds) * 100;
-    const own = process.cpuUsage(bench);
-    const cpu: CpuShare = {
-      service: share(service, processTicks(servicePid)),
-      database: share(database, processTicks(dbPid)),
-      bench: ((own.user + own.system) / 1e6 / seconds) * 100,
-      other: null,
-    };
-    const total = share(machine, machineTicks());
-    if (total !== null) {
-      cpu.other = Math.max(0, total - (cpu.service ?? 0) - (cpu.database ?? 0) - cpu.bench);
-    }
-    return cpu;
-  };
-}
-
-/**
- * Waits (at most 5 s) until the service is idle, so that the requests autocannon left open when it
- * stopped do not spill into the next run.
- */
-async function settle(servicePid: number | undefined): Promise<void> {
-  for (let attempt = 0; attempt < 20; attempt += 1) {
-    const before = processTicks(servicePid);
-    await new Promise((resolveWait) => setTimeout(resolveWait, 250));
-    const after = processTicks(servicePid);
-    if (before === null || after === null) return;
-    if ((after - before) / CLOCK_TICKS / 0.25 < 0.1) return;
-  }
-}
-
-/**
- * Samples the machine for a second before anything starts; other busy processes take cores from
- * the service and the database and lower every figure, so they are named.
- */
-async function reportBackgroundLoad(): Promise<void> {
-  const before = new Map(processIds().map((pid) => [pid, processTicks(pid)]));
-  const machine = machineTicks();
-  const began = performance.now();
-  await new Promise((resolveWait) => setTimeout(resolveWait, 1_000));
-  const seconds = (performance.now() - began) / 1000;
-  const after = machineTicks();
-  if (machine === null || after === null) return;
-  const busy = ((after - machine) / CLOCK_TICKS / seconds) * 100;
-  log(`background CPU before the benchmark: ${busy.toFixed(0)}% of one core`);
-  if (busy < 25) return;
-  const busiest = [...before]
-    .map(([pid, ticks]) => {
-      const now = processTicks(pid);
-      const used = ticks === null || now === null ? 0 : (now - ticks) / CLOCK_TICKS / seconds;
-      return { pid, used: used * 100 };
-    })
-    .filter(({ pid, used }) => used >= 10 && pid !== process.pid)
-    .sort((a, b) => b.used - a.used)
-    .slice(0, 3)
-    .map(({ pid, used }) => `${processName(pid)} (pid ${pid}) ${used.toFixed(0)}%`);
-  log(
-    `warning: the machine is already busy (${busiest.join(', ') || 'short-lived processes'}); ` +
-      'it competes with the service and the database, so the figures will be lower than on an idle machine',
-  );
-}
-
-const percent = (value: number | null): string => (value === null ? 'n/a' : `${value.toFixed(0)}%`);
-const describeCpu = (cpu: CpuShare): string =>
-  `service ${percent(cpu.service)}, mariadbd ${percent(cpu.database)}, ` +
-  `bench ${percent(cpu.bench)}, other processes ${percent(cpu.other)}`;
-
-// ---------------------------------------------------------------------------------------------
 // Seeding
 
 interface SeedResult {
@@ -656,19 +286,6 @@ const sqlInstant = (time: number): string =>
   new Date(time).toISOString().slice(0, 23).replace('T', ' ');
 const sqlDay = (time: number): string => new Date(time).toISOString().slice(0, 10);
 
-async function insertRows(
-  connection: Connection,
-  table: string,
-  columns: readonly string[],
-  rows: Row[],
-): Promise<void> {
-  for (let start = 0; start < rows.length; start += BATCH_ROWS) {
-    await connection.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ?`, [
-      rows.slice(start, start + BATCH_ROWS),
-    ]);
-  }
-}
-
 /**
  * Seeds the SFN series of the ten years before the current one straight into the database, one
  * transaction per batch of cases together with their documents.
@@ -689,8 +306,8 @@ async function seed(organisationId: number, currentYear: number): Promise<SeedRe
     if (caseRows.length === 0) return;
     await connection.beginTransaction();
     try {
-      await insertRows(connection, 'case_record', CASE_COLUMNS, caseRows);
-      await insertRows(connection, 'document', DOCUMENT_COLUMNS, documentRows);
+      await insertRows(connection, 'case_record', CASE_COLUMNS, caseRows, BATCH_ROWS);
+      await insertRows(connection, 'document', DOCUMENT_COLUMNS, documentRows, BATCH_ROWS);
       await connection.commit();
     } catch (error) {
       await connection.rollback();
@@ -803,7 +420,7 @@ interface Measurement {
   p99: number;
   count: number;
   failures: number;
-  cpu: CpuShare;
+  cpu: CpuShares;
 }
 
 interface HttpRun {
@@ -834,17 +451,17 @@ async function cannon(run: HttpRun, seconds: number): Promise<autocannon.Result>
 async function benchHttp(
   name: string,
   run: HttpRun,
-  pids: [number | undefined, number | undefined],
+  pids: ServicePids,
 ): Promise<{ measurement: Measurement; results: autocannon.Result[] }> {
   const results: autocannon.Result[] = [];
   if (WARMUP_SECONDS > 0) {
-    await settle(pids[0]);
+    await settleService(pids.service);
     log(`${name}: warming up for ${WARMUP_SECONDS} s`);
     results.push(await cannon(run, WARMUP_SECONDS));
   }
-  await settle(pids[0]);
+  await settleService(pids.service);
   log(`${name}: ${run.connections} connections for ${SECONDS} s`);
-  const stop = cpuProbe(...pids);
+  const stop = cpuProbe(pids, { withChildren: true });
   const result = await cannon(run, SECONDS);
   const cpu = stop();
   results.push(result);
@@ -879,7 +496,7 @@ async function benchRaw(
   pool: Pool,
   sql: string,
   values: unknown[],
-  pids: [number | undefined, number | undefined],
+  pids: ServicePids,
 ): Promise<Measurement> {
   const loop = async (deadline: number, latencies: number[] | null): Promise<number> => {
     let failures = 0;
@@ -903,14 +520,14 @@ async function benchRaw(
   };
 
   if (WARMUP_SECONDS > 0) {
-    await settle(pids[0]);
+    await settleService(pids.service);
     log(`${name}: warming up for ${WARMUP_SECONDS} s`);
     await runLoops(WARMUP_SECONDS, null);
   }
-  await settle(pids[0]);
+  await settleService(pids.service);
   log(`${name}: pool of ${RAW_POOL_SIZE}, ${RAW_LOOPS} loops for ${SECONDS} s`);
   const latencies: number[] = [];
-  const stop = cpuProbe(...pids);
+  const stop = cpuProbe(pids, { withChildren: true });
   const began = performance.now();
   const failures = await runLoops(SECONDS, latencies);
   const elapsed = (performance.now() - began) / 1000;
@@ -1070,7 +687,6 @@ interface Summary {
 }
 
 function printSummary(summary: Summary): void {
-  const met = (ok: boolean): string => (ok ? 'yes' : 'NO');
   const http = (m: Measurement, unit = 'req'): string =>
     `${perSecond(m.perSecond, unit)}, p50 ${ms(m.p50)}, p99 ${ms(m.p99)}`;
   const searchRatio = summary.searchApi.perSecond / summary.searchRaw.perSecond;
@@ -1125,21 +741,13 @@ function printSummary(summary: Summary): void {
       met(cursorRatio >= TARGETS.apiToRaw),
     ],
   ];
-  const headers: [string, string, string, string] = ['Measurement', 'Result', 'Target', 'Met'];
-  const widths = headers.map((header, column) =>
-    Math.max(header.length, ...rows.map((row) => row[column].length)),
-  );
-  const line = (cells: string[]): string =>
-    cells.map((cell, column) => cell.padEnd(widths[column])).join(' | ');
   const { seed } = summary;
   const output = [
     '',
     `Summary (${SECONDS} s per run; ${seed.cases.toLocaleString('en')} cases, ` +
       `${seed.documents.toLocaleString('en')} documents seeded in ${seed.seconds.toFixed(1)} s; ` +
       `${seed.rareCases} cases mention "${RARE_WORD}")`,
-    line(headers),
-    widths.map((width) => '-'.repeat(width)).join('-|-'),
-    ...rows.map(line),
+    ...formatTable(['Measurement', 'Result', 'Target', 'Met'], rows),
     '',
     'CPU during each measured run (100% = one core, the machine has ' +
       `${String(readCpuCount())}):`,
@@ -1154,16 +762,6 @@ function printSummary(summary: Summary): void {
   process.stdout.write(output.join('\n') + '\n');
 }
 
-function readCpuCount(): number | string {
-  try {
-    return readFileSync('/proc/cpuinfo', 'utf8')
-      .split('\n')
-      .filter((row) => row.startsWith('processor')).length;
-  } catch {
-    return 'unknown';
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Main
 
@@ -1174,88 +772,49 @@ interface Resources {
 }
 
 const resources: Resources = {};
-let cleanedUp: Promise<void> | null = null;
-
-function cleanUp(): Promise<void> {
-  cleanedUp ??= (async () => {
-    const steps: [string, () => Promise<unknown>][] = [
-      ['closing the mysql2 pool', async () => resources.pool?.end()],
-      ['stopping the service', async () => resources.service && stopService(resources.service)],
-      [
-        KEEP ? `keeping database ${DATABASE} (BENCH_KEEP=1)` : `dropping database ${DATABASE}`,
-        async () => (KEEP ? undefined : dropDatabase()),
-      ],
-      [
-        `deleting Redis keys ${QUEUE_PREFIX}:*`,
-        async () => log(`  removed ${await clearRedisKeys()} keys`),
-      ],
-      [
-        'removing the temporary directory',
-        () => {
-          if (resources.tempDir) rmSync(resources.tempDir, { recursive: true, force: true });
-          return Promise.resolve();
-        },
-      ],
-    ];
-    for (const [label, step] of steps) {
-      log(`cleanup: ${label}`);
-      try {
-        await step();
-      } catch (error) {
-        log(`cleanup: ${label} failed: ${(error as Error).message}`);
-      }
-    }
-  })();
-  return cleanedUp;
-}
-
-function stockholmYear(): number {
-  return Number(
-    new Intl.DateTimeFormat('en', { timeZone: TIME_ZONE, year: 'numeric' }).format(new Date()),
-  );
-}
 
 async function main(): Promise<number> {
-  ensureBuilt();
-  await reportBackgroundLoad();
-
-  log(`dropping database ${DATABASE} if it exists and Redis keys ${QUEUE_PREFIX}:*`);
-  await dropDatabase();
-  await clearRedisKeys();
-  resources.tempDir = mkdtempSync(join(tmpdir(), 'remiss-bench-'));
+  resources.tempDir = await prepareRun({
+    watched: ['src', 'migrations'],
+    database: DATABASE,
+    queuePrefix: QUEUE_PREFIX,
+    tempPrefix: 'remiss-bench-',
+  });
 
   const port = await freePort(PREFERRED_PORT);
   log(`starting node dist/src/main.js on port ${port}`);
-  const service = startService(port, resources.tempDir);
+  const service = startService({
+    name: 'service',
+    label: 'the service',
+    port,
+    database: DATABASE,
+    queuePrefix: QUEUE_PREFIX,
+    tempDir: resources.tempDir,
+    // One HTTP process per core, as a production api container would run.
+    env: { HTTP_PROCESSES: String(envInt('BENCH_HTTP_PROCESSES', 2)) },
+  });
   resources.service = service;
   await waitForHealth(service);
   log('GET /health answers 200');
-  const pids: [number | undefined, number | undefined] = [service.child.pid, databasePid()];
+  const pids: ServicePids = { service: service.child.pid, mariadbd: await databasePid() };
 
   // Organisations and a registrar, through the API as the bootstrap admin.
   const { baseUrl } = service;
-  const adminToken = await login(baseUrl, ADMIN.email, ADMIN.password);
-  const organisation = (name: string, kind: 'council' | 'committee', seriesCode: string) =>
-    api<{ id: number }>(baseUrl, 'POST', '/api/organisations', {
-      token: adminToken,
-      body: { name, kind, seriesCode },
-    });
-  const ks = await organisation('Kommunstyrelsen', 'council', 'KS');
-  const sfn = await organisation('Servicenämnden', 'committee', 'SFN');
-  await api(baseUrl, 'POST', '/api/users', {
-    token: adminToken,
-    body: {
-      name: 'Rita Registrator',
-      email: REGISTRAR.email,
-      password: REGISTRAR.password,
-      roles: ['registrar'],
-      organisationIds: [ks.id, sfn.id],
-    },
+  const adminToken = await loginAsAdmin(baseUrl);
+  const ks = await createOrganisation(baseUrl, adminToken, {
+    name: 'Kommunstyrelsen',
+    kind: 'council',
+    seriesCode: 'KS',
   });
-  const token = await login(baseUrl, REGISTRAR.email, REGISTRAR.password);
+  const sfn = await createOrganisation(baseUrl, adminToken, {
+    name: 'Servicenämnden',
+    kind: 'committee',
+    seriesCode: 'SFN',
+  });
+  const token = await createRegistrar(baseUrl, adminToken, [ks.id, sfn.id]);
   log(`created KS (id ${ks.id}), SFN (id ${sfn.id}) and a registrar; logged in as the registrar`);
 
-  const currentYear = stockholmYear();
+  const currentYear = Number(stockholmDay(0).slice(0, 4));
   log(
     `seeding ${CASE_COUNT.toLocaleString('en')} cases (SFN ${currentYear - SEED_YEARS}–${currentYear - 1}) ` +
       `and ${(CASE_COUNT * DOCUMENTS_PER_CASE).toLocaleString('en')} documents in batches of ${BATCH_ROWS}`,
@@ -1322,27 +881,12 @@ async function main(): Promise<number> {
     cursorRaw,
     cursorPage: CURSOR_DEPTH + 1,
   });
-  if (service.logLines() > 0)
-    log(
-      `the service wrote ${service.logLines()} lines of output (the first ${FORWARDED_LOG_LINES} are shown above)`,
-    );
+  reportServiceOutput([service]);
   return numbering.pass ? 0 : 1;
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    log(`${signal}: cleaning up`);
-    void cleanUp().finally(() => process.exit(130));
-  });
-}
-
-let exitCode = 2;
-try {
-  exitCode = await main();
-} catch (error) {
-  log(`failed: ${(error as Error).stack ?? String(error)}`);
-} finally {
-  await cleanUp();
-}
-log(`done, exit code ${exitCode}`);
-process.exit(exitCode);
+await runBenchmark(main, [
+  ['closing the mysql2 pool', () => resources.pool?.end()],
+  ['stopping the service', () => resources.service && stopService(resources.service)],
+  ...storageCleanupSteps(DATABASE, QUEUE_PREFIX, () => resources.tempDir),
+]);

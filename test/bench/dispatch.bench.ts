@@ -9,53 +9,69 @@
 // remiss_bench_dispatch, Redis keys remiss_bench_dispatch:*, a temporary directory) is removed at
 // the end; BENCH_KEEP=1 keeps the database.
 
-import { execSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { type AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { Redis } from 'ioredis';
 import { simpleParser } from 'mailparser';
-import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
+import { type Connection, type RowDataPacket } from 'mysql2/promise';
 import { SMTPServer } from 'smtp-server';
 import { RESPONSE_LINK_PLACEHOLDER } from '../../src/mail/mail-templates.js';
+import {
+  ADMIN,
+  api,
+  busyWarning,
+  committee,
+  cpuProbe,
+  createOrganisation,
+  createRegistrar,
+  databasePid,
+  describeCpu,
+  envInt,
+  firstOutboxMail,
+  formatTable,
+  freePort,
+  HOST,
+  insertRows,
+  isRunning,
+  log,
+  login,
+  loginAsAdmin,
+  met,
+  prepareRun,
+  readCpuCount,
+  redisPid,
+  REGISTRAR,
+  reportServiceOutput,
+  runBenchmark,
+  serverConnection,
+  settle,
+  sleep,
+  startService,
+  statusKb,
+  stockholmDay,
+  stopService,
+  storageCleanupSteps,
+  waitForHealth,
+  waitUntil,
+  withRedis,
+  type CpuShares,
+  type OutboxMail,
+  type Service,
+} from './support.js';
 
 // ---------------------------------------------------------------------------------------------
 // Settings
 
-function envInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) {
-    throw new Error(`${name} must be a whole number ≥ 0 (got "${raw}")`);
-  }
-  return value;
-}
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const MAIN_JS = join(ROOT, 'dist/src/main.js');
-
-const HOST = '127.0.0.1';
-const MYSQL = { host: HOST, port: 3306, user: 'root', password: '' } as const;
-const REDIS_URL = `redis://${HOST}:6379`;
 const DATABASE = 'remiss_bench_dispatch';
 const QUEUE_PREFIX = 'remiss_bench_dispatch';
-const ADMIN = { email: 'admin@bench.se', password: 'bench-admin-password' };
-const REGISTRAR = { email: 'registrator@bench.se', password: 'bench-registrar-password' };
-const TIME_ZONE = 'Europe/Stockholm';
 /** Envelope senders: the sink files each message under its sender, service or bare loop. */
 const SERVICE_FROM = 'remiss@service.bench.localhost';
 const BARE_FROM = 'remiss@bare.bench.localhost';
 
 const RECIPIENTS = Math.max(1, envInt('BENCH_RECIPIENTS', 1_000));
 const ATTACHMENT_BYTES = Math.max(1, envInt('BENCH_ATTACHMENT_KB', 200)) * 1024;
-const KEEP = process.env.BENCH_KEEP === '1';
 const PREFERRED_PORT = envInt('BENCH_PORT', 3998);
 /** Empty: the service's default MAIL_CONCURRENCY (10). */
 const MAIL_CONCURRENCY = process.env.BENCH_MAIL_CONCURRENCY?.trim() ?? '';
@@ -70,10 +86,7 @@ const BARE_IN_FLIGHT = 10;
 
 const TARGETS = { sendMs: 1_000, mailsPerSecond: 100, serviceToBare: 0.5 } as const;
 
-const HEALTH_TIMEOUT_MS = 120_000;
 const WORKER_TIMEOUT_MS = 60_000;
-const STOP_TIMEOUT_MS = 15_000;
-const HTTP_TIMEOUT_MS = 30_000;
 const RSS_SAMPLE_MS = 100;
 /** After the last mail: how long the outbox may take to show every row sent. */
 const SETTLE_TIMEOUT_MS = 30_000;
@@ -83,117 +96,12 @@ const QUIET_MS = 1_000;
 // ---------------------------------------------------------------------------------------------
 // Output
 
-const startedAt = performance.now();
-
-function log(message: string): void {
-  const seconds = ((performance.now() - startedAt) / 1000).toFixed(1).padStart(6);
-  process.stdout.write(`[bench ${seconds}s] ${message}\n`);
-}
-
 const ms = (value: number): string => `${value.toFixed(value < 10 ? 2 : 0)} ms`;
 const mb = (kb: number | null): string => (kb === null ? 'n/a' : `${(kb / 1024).toFixed(0)} MB`);
 const rate = (value: number): string => `${value.toFixed(value < 10 ? 1 : 0)} mails/s`;
-const sleep = (time: number): Promise<void> =>
-  new Promise((resolveSleep) => setTimeout(resolveSleep, time));
 
 // ---------------------------------------------------------------------------------------------
-// Database, Redis, files and ports
-
-async function serverConnection(database?: string): Promise<Connection> {
-  return createConnection({
-    ...MYSQL,
-    database,
-    charset: 'UTF8MB4_UNICODE_CI',
-    timezone: 'Z',
-    connectTimeout: 5_000,
-  });
-}
-
-async function dropDatabase(): Promise<void> {
-  const connection = await serverConnection();
-  try {
-    await connection.query(`DROP DATABASE IF EXISTS \`${DATABASE}\``);
-  } finally {
-    await connection.end();
-  }
-}
-
-async function withRedis<T>(use: (redis: Redis) => Promise<T>): Promise<T> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    return await use(redis);
-  } finally {
-    redis.disconnect();
-  }
-}
-
-function clearRedisKeys(): Promise<number> {
-  return withRedis(async (redis) => {
-    let removed = 0;
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${QUEUE_PREFIX}:*`, 'COUNT', 1_000);
-      if (keys.length > 0) removed += await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-    return removed;
-  });
-}
-
-function newestModification(directory: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(directory, { withFileTypes: true })) {
-    const path = join(directory, entry.name);
-    newest = Math.max(
-      newest,
-      entry.isDirectory() ? newestModification(path) : statSync(path).mtimeMs,
-    );
-  }
-  return newest;
-}
-
-/** Builds when there is no build; warns (but goes on) when src/ changed after the last build. */
-function ensureBuilt(): void {
-  if (!existsSync(MAIN_JS)) {
-    log('dist/src/main.js is missing; running `npm run build` first');
-    execSync('npm run build', { cwd: ROOT, stdio: 'inherit' });
-    return;
-  }
-  const built = statSync(MAIN_JS).mtimeMs;
-  const changed = Math.max(
-    newestModification(join(ROOT, 'src')),
-    newestModification(join(ROOT, 'migrations')),
-    newestModification(join(ROOT, 'templates')),
-  );
-  if (changed > built) {
-    log(
-      'warning: src/, migrations/ or templates/ changed after the last build; run `npm run build` for current figures',
-    );
-  }
-}
-
-async function freePort(preferred: number): Promise<number> {
-  const tryPort = (port: number): Promise<number | null> =>
-    new Promise((resolvePort) => {
-      const server = createServer();
-      server.once('error', () => resolvePort(null));
-      // Without a host, as the service listens: on every interface.
-      server.listen(port, () => {
-        const address = server.address();
-        const bound = typeof address === 'object' && address ? address.port : null;
-        server.close(() => resolvePort(bound));
-      });
-    });
-  for (let port = preferred; port < preferred + 20; port += 1) {
-    const bound = await tryPort(port);
-    if (bound !== null) return bound;
-  }
-  const any = await tryPort(0);
-  if (any === null) throw new Error('no free TCP port found');
-  return any;
-}
+// Files
 
 /**
  * A minimal valid PDF (as test/helpers/files.ts makes) of exactly `size` bytes: a comment block of
@@ -216,180 +124,6 @@ function paddedPdf(size: number): Buffer {
   // Trim the last line so the file is exactly `size` bytes; it still ends with a newline.
   const filler = lines.join('').slice(0, room - 1) + '\n';
   return Buffer.from(head + filler + tail, 'latin1');
-}
-
-// ---------------------------------------------------------------------------------------------
-// /proc: memory and CPU of the processes involved (Linux only; elsewhere n/a)
-
-function statusKb(pid: number | undefined, field: 'VmRSS' | 'VmHWM'): number | null {
-  if (pid === undefined) return null;
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
-    return match ? Number(match[1]) : null;
-  } catch {
-    return null;
-  }
-}
-
-const CLOCK_TICKS = ((): number => {
-  try {
-    return Number(execSync('getconf CLK_TCK', { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-function processTicks(pid: number | undefined): number | null {
-  if (pid === undefined) return null;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]); // utime + stime
-  } catch {
-    return null;
-  }
-}
-
-/** Busy ticks of the whole machine, summed over its cores (everything but idle and iowait). */
-function machineTicks(): number | null {
-  try {
-    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1);
-    const [user, nice, system, , , irq, softirq, steal] = fields.map(Number);
-    return user + nice + system + irq + softirq + steal;
-  } catch {
-    return null;
-  }
-}
-
-function processIds(): number[] {
-  try {
-    return readdirSync('/proc')
-      .filter((entry) => /^\d+$/.test(entry))
-      .map(Number);
-  } catch {
-    return [];
-  }
-}
-
-function processName(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-  } catch {
-    return '?';
-  }
-}
-
-function pidByName(names: string[]): number | undefined {
-  return processIds().find((pid) => names.includes(processName(pid)));
-}
-
-/** The database server's pid from its pid file (the machine may run more than one). */
-async function databasePid(): Promise<number | undefined> {
-  try {
-    const connection = await serverConnection();
-    try {
-      const [rows] = await connection.query<RowDataPacket[]>('SELECT @@pid_file AS file');
-      const pid = Number(readFileSync(String(rows[0].file), 'utf8').trim());
-      if (Number.isInteger(pid) && pid > 0) return pid;
-    } finally {
-      await connection.end();
-    }
-  } catch {
-    // fall back to the name
-  }
-  return pidByName(['mariadbd', 'mysqld']);
-}
-
-/** The pid of the Redis server on REDIS_URL, as it reports it. */
-async function redisPid(): Promise<number | undefined> {
-  try {
-    const info = await withRedis((redis) => redis.info('server'));
-    const pid = Number(/process_id:(\d+)/.exec(info)?.[1]);
-    if (Number.isInteger(pid) && pid > 0) return pid;
-  } catch {
-    // fall back to the name
-  }
-  return pidByName(['redis-server']);
-}
-
-type CpuShares = Record<string, number | null>;
-
-/**
- * Starts measuring; the returned function gives the CPU use (% of one core) of each named process
- * since the start, of this process (`bench`: the SMTP sink and the bare loop), and of everything
- * else on the machine (`other`).
- */
-function cpuProbe(pids: Record<string, number | undefined>): () => CpuShares {
-  const wall = performance.now();
-  const before = Object.entries(pids).map(([name, pid]) => [name, pid, processTicks(pid)] as const);
-  const machine = machineTicks();
-  const bench = process.cpuUsage();
-  return () => {
-    const seconds = (performance.now() - wall) / 1000;
-    const shares: CpuShares = {};
-    let accounted = 0;
-    for (const [name, pid, ticks] of before) {
-      const now = processTicks(pid);
-      const share =
-        ticks === null || now === null ? null : ((now - ticks) / CLOCK_TICKS / seconds) * 100;
-      shares[name] = share;
-      accounted += share ?? 0;
-    }
-    const own = process.cpuUsage(bench);
-    shares.bench = ((own.user + own.system) / 1e6 / seconds) * 100;
-    const after = machineTicks();
-    shares.other =
-      machine === null || after === null
-        ? null
-        : Math.max(0, ((after - machine) / CLOCK_TICKS / seconds) * 100 - accounted - shares.bench);
-    return shares;
-  };
-}
-
-const percent = (value: number | null): string => (value === null ? 'n/a' : `${value.toFixed(0)}%`);
-const describeCpu = (cpu: CpuShares): string =>
-  Object.entries(cpu)
-    .map(([name, share]) => `${name} ${percent(share)}`)
-    .join(', ');
-
-/** Waits (at most 5 s) until a process is idle, e.g. the worker after its start-up. */
-async function settle(pid: number | undefined): Promise<void> {
-  for (let attempt = 0; attempt < 20; attempt += 1) {
-    const before = processTicks(pid);
-    await sleep(250);
-    const after = processTicks(pid);
-    if (before === null || after === null) return;
-    if ((after - before) / CLOCK_TICKS / 0.25 < 0.05) return;
-  }
-}
-
-/** Other busy processes take cores from the service and lower every figure, so they are named. */
-async function reportBackgroundLoad(): Promise<void> {
-  const before = new Map(processIds().map((pid) => [pid, processTicks(pid)]));
-  const machine = machineTicks();
-  const began = performance.now();
-  await sleep(1_000);
-  const seconds = (performance.now() - began) / 1000;
-  const after = machineTicks();
-  if (machine === null || after === null) return;
-  const busy = ((after - machine) / CLOCK_TICKS / seconds) * 100;
-  log(`background CPU before the benchmark: ${busy.toFixed(0)}% of one core`);
-  if (busy < 25) return;
-  const busiest = [...before]
-    .map(([pid, ticks]) => {
-      const now = processTicks(pid);
-      const used = ticks === null || now === null ? 0 : (now - ticks) / CLOCK_TICKS / seconds;
-      return { pid, used: used * 100 };
-    })
-    .filter(({ pid, used }) => used >= 10 && pid !== process.pid)
-    .sort((a, b) => b.used - a.used)
-    .slice(0, 3)
-    .map(({ pid, used }) => `${processName(pid)} (pid ${pid}) ${used.toFixed(0)}%`);
-  log(
-    `warning: the machine is already busy (${busiest.join(', ') || 'short-lived processes'}); ` +
-      'the figures will be lower than on an idle machine',
-  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -495,104 +229,30 @@ async function startSink(): Promise<Sink> {
 // ---------------------------------------------------------------------------------------------
 // The service under test: one `api` process and one `worker` process
 
-interface Service {
-  name: string;
-  child: ChildProcess;
-  exited: Promise<number | null>;
-  logLines: () => number;
-}
-
-const FORWARDED_LOG_LINES = 20;
-
-function isRunning(service: Service | undefined): service is Service {
-  return !!service && service.child.exitCode === null && service.child.signalCode === null;
-}
-
-function startService(
+/** Both share the database, queue prefix, JWT secret and files; only the api has an admin. */
+function startRole(
   role: 'api' | 'worker',
   port: number,
   tempDir: string,
   smtpPort: number,
   jwtSecret: string,
 ): Service {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: 'development',
-    DATABASE_URL: `mysql://root@${HOST}:3306/${DATABASE}`,
-    REDIS_URL,
-    QUEUE_PREFIX,
-    APP_ROLE: role,
-    PORT: String(port),
-    PUBLIC_URL: `http://${HOST}:${port}`,
-    HTTP_PROCESSES: '1',
-    MIGRATIONS_RUN: 'true',
-    LOG_LEVEL: 'warn',
-    STORAGE_DIR: join(tempDir, 'storage'),
-    MAIL_DIR: join(tempDir, 'mail'),
-    JWT_SECRET: jwtSecret,
-    SMTP_URL: `smtp://${HOST}:${smtpPort}`,
-    MAIL_FROM: `Remiss <${SERVICE_FROM}>`,
-    MAIL_CONCURRENCY,
-    BOOTSTRAP_ADMIN_EMAIL: role === 'api' ? ADMIN.email : '',
-    BOOTSTRAP_ADMIN_PASSWORD: role === 'api' ? ADMIN.password : '',
-    LOGIN_RATE_LIMIT: '1000',
-    TZ_REGION: TIME_ZONE,
-    // Nothing from the caller's environment may shift the clock.
-    CLOCK_OFFSET: '',
-  };
-  const child = spawn(process.execPath, [MAIN_JS], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let lines = 0;
-  const forward = (chunk: Buffer): void => {
-    for (const line of chunk.toString('utf8').split('\n')) {
-      if (line.trim() === '') continue;
-      lines += 1;
-      if (lines <= FORWARDED_LOG_LINES) process.stdout.write(`  [${role}] ${line}\n`);
-      else if (lines === FORWARDED_LOG_LINES + 1) {
-        process.stdout.write(`  [${role}] … further output is counted, not shown\n`);
-      }
-    }
-  };
-  child.stdout?.on('data', forward);
-  child.stderr?.on('data', forward);
-  const exited = new Promise<number | null>((resolveExit) => {
-    child.once('exit', (code) => resolveExit(code));
-  });
-  return { name: role, child, exited, logLines: () => lines };
-}
-
-/** Polls `ready` until it holds; fails early when the process exits. */
-async function waitUntil(
-  service: Service,
-  what: string,
-  timeoutMs: number,
-  ready: () => Promise<boolean>,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let exitCode: number | null | undefined;
-  void service.exited.then((code) => (exitCode = code));
-  while (Date.now() < deadline) {
-    if (exitCode !== undefined) {
-      throw new Error(`the ${service.name} process exited with code ${exitCode} during start-up`);
-    }
-    try {
-      if (await ready()) return;
-    } catch {
-      // not ready yet
-    }
-    await sleep(250);
-  }
-  throw new Error(`${what} within ${timeoutMs / 1000} s`);
-}
-
-function waitForHealth(service: Service, baseUrl: string): Promise<void> {
-  return waitUntil(service, 'GET /health did not answer 200', HEALTH_TIMEOUT_MS, async () => {
-    const response = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(2_000) });
-    await response.arrayBuffer();
-    return response.status === 200;
+  return startService({
+    name: role,
+    label: `the ${role} process`,
+    port,
+    database: DATABASE,
+    queuePrefix: QUEUE_PREFIX,
+    tempDir,
+    env: {
+      APP_ROLE: role,
+      JWT_SECRET: jwtSecret,
+      SMTP_URL: `smtp://${HOST}:${smtpPort}`,
+      MAIL_FROM: `Remiss <${SERVICE_FROM}>`,
+      MAIL_CONCURRENCY,
+      BOOTSTRAP_ADMIN_EMAIL: role === 'api' ? ADMIN.email : '',
+      BOOTSTRAP_ADMIN_PASSWORD: role === 'api' ? ADMIN.password : '',
+    },
   });
 }
 
@@ -611,56 +271,6 @@ function waitForWorker(service: Service): Promise<void> {
   );
 }
 
-async function stopService(service: Service): Promise<void> {
-  if (!isRunning(service)) return;
-  service.child.kill('SIGTERM');
-  const timeout = new Promise<'timeout'>((resolveTimeout) =>
-    setTimeout(() => resolveTimeout('timeout'), STOP_TIMEOUT_MS).unref(),
-  );
-  if ((await Promise.race([service.exited, timeout])) === 'timeout') {
-    log(`the ${service.name} process did not stop within ${STOP_TIMEOUT_MS / 1000} s; SIGKILL`);
-    service.child.kill('SIGKILL');
-    await service.exited;
-  }
-}
-
-async function api<T>(
-  baseUrl: string,
-  method: 'GET' | 'POST',
-  path: string,
-  options: { token?: string; body?: unknown; form?: FormData; expect?: number } = {},
-): Promise<T> {
-  const headers: Record<string, string> = {};
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  let body: string | FormData | undefined = options.form;
-  if (options.body !== undefined) {
-    headers['content-type'] = 'application/json';
-    body = JSON.stringify(options.body);
-  }
-  const response = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers,
-    body,
-    signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
-  });
-  const text = await response.text();
-  const expected = options.expect ?? (method === 'POST' ? 201 : 200);
-  if (response.status !== expected) {
-    throw new Error(
-      `${method} ${path} answered ${response.status} (expected ${expected}): ${text.slice(0, 1_000)}`,
-    );
-  }
-  return JSON.parse(text) as T;
-}
-
-async function login(baseUrl: string, email: string, password: string): Promise<string> {
-  const body = await api<{ accessToken: string }>(baseUrl, 'POST', '/api/auth/login', {
-    body: { email, password },
-    expect: 200,
-  });
-  return body.accessToken;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Setup
 
@@ -672,44 +282,20 @@ interface Committee {
 /** The recipients, inserted straight into the directory (the API would take longer). */
 async function insertCommittees(count: number): Promise<Committee[]> {
   const width = Math.max(4, String(count).length);
-  const committees = Array.from({ length: count }, (_, index) => {
-    const number = String(index + 1).padStart(width, '0');
-    return {
-      name: `Remissinstans ${number}`,
-      address: `registrator-${number}@remissinstans.bench.example`,
-    };
-  });
+  const committees = Array.from({ length: count }, (_, index) => committee(index + 1, width));
   const connection = await serverConnection(DATABASE);
   try {
     const now = new Date();
-    for (let start = 0; start < count; start += 1_000) {
-      await connection.query(
-        `INSERT INTO organisation
-           (name, kind, series_code, email, parent_id, active, version, created_at, updated_at)
-         VALUES ?`,
-        [
-          committees
-            .slice(start, start + 1_000)
-            .map(({ name, address }) => [name, 'committee', null, address, null, 1, 1, now, now]),
-        ],
-      );
-    }
+    await insertRows(
+      connection,
+      'organisation',
+      ['name', 'kind', 'email', 'active', 'version', 'created_at', 'updated_at'],
+      committees.map(({ name, address }) => [name, 'committee', address, 1, 1, now, now]),
+    );
   } finally {
     await connection.end();
   }
   return committees;
-}
-
-/** Today + `days` in Stockholm, as YYYY-MM-DD. */
-function stockholmDay(days: number): string {
-  const today = new Intl.DateTimeFormat('en-CA', {
-    timeZone: TIME_ZONE,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date());
-  const [year, month, day] = today.split('-').map(Number);
-  return new Date(Date.UTC(year, month - 1, day + days)).toISOString().slice(0, 10);
 }
 
 interface Setup {
@@ -720,27 +306,14 @@ interface Setup {
 }
 
 async function setUp(baseUrl: string): Promise<Setup> {
-  const adminToken = await login(baseUrl, ADMIN.email, ADMIN.password);
-  const ks = await api<{ id: number }>(baseUrl, 'POST', '/api/organisations', {
-    token: adminToken,
-    body: {
-      name: 'Kommunstyrelsen',
-      kind: 'council',
-      seriesCode: 'KS',
-      email: 'kommunstyrelsen@bench.example',
-    },
+  const adminToken = await loginAsAdmin(baseUrl);
+  const ks = await createOrganisation(baseUrl, adminToken, {
+    name: 'Kommunstyrelsen',
+    kind: 'council',
+    seriesCode: 'KS',
+    email: 'kommunstyrelsen@bench.example',
   });
-  await api(baseUrl, 'POST', '/api/users', {
-    token: adminToken,
-    body: {
-      name: 'Rita Registrator',
-      email: REGISTRAR.email,
-      password: REGISTRAR.password,
-      roles: ['registrar'],
-      organisationIds: [ks.id],
-    },
-  });
-  const token = await login(baseUrl, REGISTRAR.email, REGISTRAR.password);
+  const token = await createRegistrar(baseUrl, adminToken, [ks.id]);
   log(`created Kommunstyrelsen (KS, id ${ks.id}) and a registrar; logged in as the registrar`);
 
   const began = performance.now();
@@ -1049,30 +622,6 @@ async function checkCorrectness(
   };
 }
 
-interface SampleMail {
-  subject: string;
-  text: string;
-  html: string;
-}
-
-/** The bodies the service stored for its first mail, to send the same in the bare loop. */
-async function sampleMail(): Promise<SampleMail> {
-  const connection = await serverConnection(DATABASE);
-  try {
-    const [rows] = await connection.query<RowDataPacket[]>(
-      'SELECT subject, text_body, html_body FROM mail_outbox ORDER BY id LIMIT 1',
-    );
-    if (rows.length === 0) throw new Error('the outbox is empty');
-    return {
-      subject: String(rows[0].subject),
-      text: String(rows[0].text_body),
-      html: String(rows[0].html_body),
-    };
-  } finally {
-    await connection.end();
-  }
-}
-
 interface Bare {
   allMs: number;
   cpu: CpuShares;
@@ -1132,7 +681,7 @@ type BareMessage = { ready: true } | { done: true } | { error: string };
 async function measureBare(
   sink: Sink,
   committees: Committee[],
-  mail: SampleMail,
+  mail: OutboxMail,
   pdf: Buffer,
   fileName: string,
   publicUrl: string,
@@ -1223,7 +772,6 @@ interface Summary {
 
 function printSummary(summary: Summary): void {
   const { delivery, bare, correctness } = summary;
-  const met = (ok: boolean): string => (ok ? 'yes' : 'NO');
   const serviceRate = delivery.allMs === null ? 0 : RECIPIENTS / (delivery.allMs / 1000);
   const bareRate = RECIPIENTS / (bare.allMs / 1000);
   const ratio = serviceRate / bareRate;
@@ -1269,12 +817,6 @@ function printSummary(summary: Summary): void {
       met(correctness.pass),
     ],
   ];
-  const headers: [string, string, string, string] = ['Measurement', 'Result', 'Target', 'Met'];
-  const widths = headers.map((header, column) =>
-    Math.max(header.length, ...rows.map((row) => row[column].length)),
-  );
-  const line = (cells: string[]): string =>
-    cells.map((cell, column) => cell.padEnd(widths[column])).join(' | ');
   const steady =
     delivery.firstMs !== null && delivery.allMs !== null && delivery.allMs > delivery.firstMs
       ? rate((RECIPIENTS - 1) / ((delivery.allMs - delivery.firstMs) / 1000))
@@ -1293,9 +835,7 @@ function printSummary(summary: Summary): void {
       `${correctness.attached ? 'attached' : 'NOT attached'}; average message ` +
       `${(summary.serviceBytes / 1024).toFixed(0)} kB from the service, ` +
       `${(summary.bareBytes / 1024).toFixed(0)} kB from the bare loop)`,
-    line(headers),
-    widths.map((width) => '-'.repeat(width)).join('-|-'),
-    ...rows.map(line),
+    ...formatTable(['Measurement', 'Result', 'Target', 'Met'], rows),
     '',
     `Send call: CPU while it ran ${describeCpu(delivery.sendCpu)}.`,
     `Service: first mail accepted ${delivery.firstMs === null ? 'n/a' : ms(delivery.firstMs)} ` +
@@ -1315,27 +855,6 @@ function printSummary(summary: Summary): void {
   process.stdout.write(output.join('\n') + '\n');
 }
 
-/** Other processes busy during a measurement lowered its figure; say so next to it. */
-function busyWarning(what: string, cpu: CpuShares): string[] {
-  const other = cpu.other ?? 0;
-  return other < 25
-    ? []
-    : [
-        `Warning: other processes used ${other.toFixed(0)}% of a core during ${what}; ` +
-          'its figures are lower than on an idle machine.',
-      ];
-}
-
-function readCpuCount(): number | string {
-  try {
-    return readFileSync('/proc/cpuinfo', 'utf8')
-      .split('\n')
-      .filter((row) => row.startsWith('processor')).length;
-  } catch {
-    return 'unknown';
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Main
 
@@ -1348,73 +867,33 @@ interface Resources {
 }
 
 const resources: Resources = {};
-let cleanedUp: Promise<void> | null = null;
-
-function cleanUp(): Promise<void> {
-  cleanedUp ??= (async () => {
-    const steps: [string, () => Promise<unknown>][] = [
-      ['stopping the bare sender thread', async () => resources.thread?.terminate()],
-      [
-        'stopping the worker process',
-        async () => resources.worker && stopService(resources.worker),
-      ],
-      ['stopping the api process', async () => resources.api && stopService(resources.api)],
-      ['closing the SMTP sink', async () => resources.sink?.close()],
-      [
-        KEEP ? `keeping database ${DATABASE} (BENCH_KEEP=1)` : `dropping database ${DATABASE}`,
-        async () => (KEEP ? undefined : dropDatabase()),
-      ],
-      [
-        `deleting Redis keys ${QUEUE_PREFIX}:*`,
-        async () => log(`  removed ${await clearRedisKeys()} keys`),
-      ],
-      [
-        'removing the temporary directory',
-        () => {
-          if (resources.tempDir) rmSync(resources.tempDir, { recursive: true, force: true });
-          return Promise.resolve();
-        },
-      ],
-    ];
-    for (const [label, step] of steps) {
-      log(`cleanup: ${label}`);
-      try {
-        await step();
-      } catch (error) {
-        log(`cleanup: ${label} failed: ${(error as Error).message}`);
-      }
-    }
-  })();
-  return cleanedUp;
-}
 
 async function main(): Promise<number> {
-  ensureBuilt();
   if (ATTACHMENT_BYTES > 10 * 1024 * 1024) {
     log(
       'warning: the service attaches documents only up to MAIL_ATTACHMENTS_MAX_MB (10 MB); ' +
         'above it the mails carry links only and the correctness check fails',
     );
   }
-  await reportBackgroundLoad();
-
-  log(`dropping database ${DATABASE} if it exists and Redis keys ${QUEUE_PREFIX}:*`);
-  await dropDatabase();
-  await clearRedisKeys();
-  resources.tempDir = mkdtempSync(join(tmpdir(), 'remiss-bench-dispatch-'));
+  resources.tempDir = await prepareRun({
+    watched: ['src', 'migrations', 'templates'],
+    database: DATABASE,
+    queuePrefix: QUEUE_PREFIX,
+    tempPrefix: 'remiss-bench-dispatch-',
+  });
 
   const sink = await startSink();
   resources.sink = sink;
   log(`SMTP sink listening on ${HOST}:${sink.port}`);
 
   const port = await freePort(PREFERRED_PORT);
-  const baseUrl = `http://${HOST}:${port}`;
   const jwtSecret = randomBytes(32).toString('base64url');
   log(`starting node dist/src/main.js with APP_ROLE=api on port ${port}`);
-  resources.api = startService('api', port, resources.tempDir, sink.port, jwtSecret);
-  await waitForHealth(resources.api, baseUrl);
+  resources.api = startRole('api', port, resources.tempDir, sink.port, jwtSecret);
+  const { baseUrl } = resources.api;
+  await waitForHealth(resources.api);
   log('GET /health answers 200 (migrations done); starting APP_ROLE=worker');
-  resources.worker = startService('worker', port, resources.tempDir, sink.port, jwtSecret);
+  resources.worker = startRole('worker', port, resources.tempDir, sink.port, jwtSecret);
 
   const setup = await setUp(baseUrl);
   await waitForWorker(resources.worker);
@@ -1453,7 +932,7 @@ async function main(): Promise<number> {
   const bare = await measureBare(
     sink,
     setup.committees,
-    await sampleMail(),
+    await firstOutboxMail(DATABASE),
     setup.pdf,
     setup.fileName,
     baseUrl,
@@ -1476,43 +955,14 @@ async function main(): Promise<number> {
     serviceBytes: serviceBucket.bytes / Math.max(1, serviceBucket.messages),
     bareBytes: bareBucket.bytes / Math.max(1, bareBucket.messages),
   });
-  for (const service of [resources.api, resources.worker]) {
-    if (service.logLines() > 0) {
-      log(
-        `the ${service.name} process wrote ${service.logLines()} lines of output ` +
-          `(the first ${FORWARDED_LOG_LINES} are shown above)`,
-      );
-    }
-  }
+  reportServiceOutput([resources.api, resources.worker]);
   return correctness.pass ? 0 : 1;
 }
 
-// Whatever happens, no child process outlives the benchmark.
-process.once('exit', () => {
-  for (const service of [resources.worker, resources.api]) {
-    if (isRunning(service)) service.child.kill('SIGKILL');
-  }
-});
-for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
-  process.once(event, (error: unknown) => {
-    log(`${event}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    void cleanUp().finally(() => process.exit(2));
-  });
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    log(`${signal}: cleaning up`);
-    void cleanUp().finally(() => process.exit(130));
-  });
-}
-
-let exitCode = 2;
-try {
-  exitCode = await main();
-} catch (error) {
-  log(`failed: ${(error as Error).stack ?? String(error)}`);
-} finally {
-  await cleanUp();
-}
-log(`done, exit code ${exitCode}`);
-process.exit(exitCode);
+await runBenchmark(main, [
+  ['stopping the bare sender thread', () => resources.thread?.terminate()],
+  ['stopping the worker process', () => resources.worker && stopService(resources.worker)],
+  ['stopping the api process', () => resources.api && stopService(resources.api)],
+  ['closing the SMTP sink', () => resources.sink?.close()],
+  ...storageCleanupSteps(DATABASE, QUEUE_PREFIX, () => resources.tempDir),
+]);
