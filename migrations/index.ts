@@ -4,6 +4,7 @@ import { CreateCaseRegister1795340000000 } from './1795340000000-CreateCaseRegis
 import { CreateReferralRoundsAndOutbox1795350000000 } from './1795350000000-CreateReferralRoundsAndOutbox.js';
 import { CreateExtensionsAndReminders1795360000000 } from './1795360000000-CreateExtensionsAndReminders.js';
 import { CreateResponses1795370000000 } from './1795370000000-CreateResponses.js';
+import { CreateMeetings1795380000000 } from './1795380000000-CreateMeetings.js';
 
 export const MIGRATIONS = [
   CreateDirectoryUsersAudit1795334400000,
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   CreateReferralRoundsAndOutbox1795350000000,
   CreateExtensionsAndReminders1795360000000,
   CreateResponses1795370000000,
+  CreateMeetings1795380000000,
 ];

@@ -7,6 +7,7 @@ import type { DatabaseEngine } from './database/data-source-options.js';
 import { DeadlinesModule } from './deadlines/deadlines.module.js';
 import { DocumentsModule } from './documents/documents.module.js';
 import { HealthModule } from './health/health.module.js';
+import { MeetingsModule } from './meetings/meetings.module.js';
 import { OrganisationsModule } from './organisations/organisations.module.js';
 import { ReferralRoundsModule } from './referral-rounds/referral-rounds.module.js';
 import { ResponsesModule } from './responses/responses.module.js';
@@ -29,6 +30,7 @@ export class AppModule {
         ReferralRoundsModule,
         DeadlinesModule,
         ResponsesModule,
+        MeetingsModule,
         HealthModule,
         ...(config.appRole === 'all' ? PROCESSOR_MODULES : []),
       ],

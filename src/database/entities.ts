@@ -4,6 +4,12 @@ import { Extension } from '../deadlines/extension.entity.js';
 import { Reminder } from '../deadlines/reminder.entity.js';
 import { Document } from '../documents/document.entity.js';
 import { MailOutbox } from '../mail/mail-outbox.entity.js';
+import {
+  Meeting,
+  MeetingItem,
+  MeetingItemDispatch,
+  ParagraphSequence,
+} from '../meetings/meeting.entity.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import {
   ReferralRound,
@@ -21,7 +27,11 @@ export const ENTITIES = [
   Document,
   Extension,
   MailOutbox,
+  Meeting,
+  MeetingItem,
+  MeetingItemDispatch,
   Organisation,
+  ParagraphSequence,
   ReferralRound,
   ReferralRoundDocument,
   Reminder,

@@ -9,6 +9,7 @@ export interface MailTemplateContexts {
   'overdue-notice': RecipientMailContext;
   'extension-granted': ExtensionGrantedContext;
   'response-received': ResponseReceivedContext;
+  'protocol-extract': ProtocolExtractContext;
 }
 
 export type MailTemplateName = keyof MailTemplateContexts;
@@ -19,6 +20,7 @@ export const MAIL_TEMPLATE_NAMES: readonly MailTemplateName[] = [
   'overdue-notice',
   'extension-granted',
   'response-received',
+  'protocol-extract',
 ];
 
 /** Partials under `templates/mail/partials/`, usable as `{{> name}}` in every template. */
@@ -91,4 +93,19 @@ export interface ResponseReceivedContext {
   deadline: string;
   /** It replaces an earlier answer. */
   supersedes: boolean;
+}
+
+// expediering av protokollsutdrag
+export interface ProtocolExtractContext {
+  recipientName: string;
+  /** The deciding organisation. */
+  senderName: string;
+  senderEmail: string | null;
+  caseNumber: string;
+  paragraph: number;
+  itemTitle: string;
+  meetingDate: string;
+  adjustedOn: string;
+  documentNumber: string;
+  fileName: string;
 }

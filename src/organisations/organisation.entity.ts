@@ -1,6 +1,7 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { booleanTransformer } from '../database/transformers.js';
 import { ORGANISATION_KINDS, type OrganisationKind } from './organisation-kind.js';
+import { PARAGRAPH_NUMBERINGS, type ParagraphNumbering } from './paragraph-numbering.js';
 
 // organ / remissinstans
 @Entity('organisation')
@@ -32,6 +33,15 @@ export class Organisation {
 
   @Column({ type: 'tinyint', default: 1, transformer: booleanTransformer })
   active: boolean;
+
+  /** How its meetings number their paragraphs (§): anew each year, or never reset. */
+  @Column({
+    name: 'paragraph_numbering',
+    type: 'enum',
+    enum: PARAGRAPH_NUMBERINGS,
+    default: 'yearly',
+  })
+  paragraphNumbering: ParagraphNumbering;
 
   @Column({ type: 'int', unsigned: true, default: 1 })
   version: number;

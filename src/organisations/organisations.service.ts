@@ -36,6 +36,7 @@ export class OrganisationsService {
         email: input.email?.toLowerCase() ?? null,
         parentId: input.parentId ?? null,
         active: input.active ?? true,
+        paragraphNumbering: input.paragraphNumbering ?? 'yearly',
         version: 1,
         createdAt: now,
         updatedAt: now,
@@ -82,6 +83,9 @@ export class OrganisationsService {
       if (input.email !== undefined) organisation.email = input.email?.toLowerCase() ?? null;
       if (input.parentId !== undefined) organisation.parentId = input.parentId;
       if (input.active !== undefined) organisation.active = input.active;
+      if (input.paragraphNumbering !== undefined) {
+        organisation.paragraphNumbering = input.paragraphNumbering;
+      }
       // Nothing to change: no new version and no audit event.
       if (JSON.stringify(OrganisationDto.from(organisation)) === JSON.stringify(before)) {
         return before;

@@ -10,6 +10,7 @@ import {
 import { Case } from '../cases/case.entity.js';
 import { booleanTransformer, jsonTransformer } from '../database/transformers.js';
 import { Document } from '../documents/document.entity.js';
+import { MeetingItem } from '../meetings/meeting.entity.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { ROUND_STATUSES, RECIPIENT_STATUSES } from './round-status.js';
 import type { RecipientStatus, RoundStatus } from './round-status.js';
@@ -48,6 +49,17 @@ export class ReferralRound {
   /** The cover message (missiv). */
   @Column({ type: 'text', nullable: true })
   message: string | null;
+
+  /** The § (meeting item) that decided to send the draft on remiss; its extract goes along. */
+  @Column({ name: 'decision_item_id', type: 'int', unsigned: true, nullable: true })
+  decisionItemId: number | null;
+
+  @ManyToOne(() => MeetingItem, { onDelete: 'RESTRICT', onUpdate: 'RESTRICT' })
+  @JoinColumn({
+    name: 'decision_item_id',
+    foreignKeyConstraintName: 'fk_referral_round_decision_item',
+  })
+  decisionItem?: MeetingItem | null;
 
   @Column({ type: 'date' })
   deadline: string;

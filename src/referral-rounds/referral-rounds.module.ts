@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { StorageModule } from '../documents/storage/storage.module.js';
+import { MeetingsModule } from '../meetings/meetings.module.js';
 import { MailModule } from '../mail/mail.module.js';
 import { RespondController } from './respond.controller.js';
 import { RespondService } from './respond.service.js';
@@ -15,7 +16,7 @@ import { SecureLinks } from './secure-links.service.js';
 
 // remissrundor: preparing, sending, following up, and the secure links
 @Module({
-  imports: [MailModule, StorageModule],
+  imports: [MailModule, StorageModule, MeetingsModule],
   controllers: [CaseRoundsController, RoundsController, RecipientsController, RespondController],
   providers: [
     RoundsService,

@@ -12,6 +12,8 @@ import { planRecipientReminders } from '../deadlines/reminder-plan.js';
 import { retryOnDeadlock } from '../database/transaction.js';
 import { lockVersioned } from '../database/versioned-lock.js';
 import type { Document } from '../documents/document.entity.js';
+import { ExtractsService } from '../meetings/extracts.service.js';
+import { MeetingItem } from '../meetings/meeting.entity.js';
 import { RESPONSE_LINK_PLACEHOLDER } from '../mail/mail-templates.js';
 import { OutboxService, type OutgoingMail } from '../mail/outbox.service.js';
 import { Organisation } from '../organisations/organisation.entity.js';
@@ -47,6 +49,7 @@ export class RoundDispatchService {
     private readonly outbox: OutboxService,
     private readonly links: SecureLinks,
     private readonly audit: AuditService,
+    private readonly extracts: ExtractsService,
     private readonly clock: Clock,
   ) {}
 
@@ -55,10 +58,12 @@ export class RoundDispatchService {
    * twice. The mails are committed with the change and leave through the outbox.
    */
   async send(id: number, actor: Actor): Promise<SendResultDto> {
+    const extractId = await this.decisionExtract(id, actor);
     const { outboxIds, warnings } = await retryOnDeadlock(() =>
       this.dataSource.transaction(async (manager) => {
         const round = await lockVersioned(manager, ReferralRound, id, 'Round');
         assertRoundTransition(round.status, 'sent');
+        if (extractId !== null) await this.attachDocument(manager, id, extractId);
         const pending = await loadRecipients(manager, id, { status: 'pending' });
         const today = this.clock.today();
         const warnings = deadlineWarnings(round.deadline, today);
@@ -83,6 +88,44 @@ export class RoundDispatchService {
     );
     this.outbox.dispatch(outboxIds);
     return { round: await this.queries.get(id, actor), queued: outboxIds.length, warnings };
+  }
+
+  /**
+   * The registered extract of the § that decided the remiss (made now if need be), which goes
+   * with the invitations; null when the round names no decision.
+   */
+  private async decisionExtract(roundId: number, actor: Actor): Promise<number | null> {
+    const round = await this.dataSource.manager.findOne(ReferralRound, {
+      select: { id: true, decisionItemId: true, status: true },
+      where: { id: roundId },
+    });
+    if (!round) throw DomainError.notFound('Round', roundId);
+    if (round.decisionItemId === null || round.status === 'closed') return null;
+    const item = await this.dataSource.manager.findOneByOrFail(MeetingItem, {
+      id: round.decisionItemId,
+    });
+    if (item.adjustedOn === null) {
+      throw new DomainError(
+        HttpStatus.CONFLICT,
+        'round_not_sendable',
+        `Round ${roundId} cannot be sent: its decision § ${item.paragraph} is not adjusted yet`,
+        [{ field: 'decisionItemId', messages: [`§ ${item.paragraph} must be adjusted first`] }],
+      );
+    }
+    return this.extracts.registerFinal(item.id, actor);
+  }
+
+  /** Adds a document to the round's documents, last, unless it is there already. */
+  private async attachDocument(
+    manager: EntityManager,
+    roundId: number,
+    documentId: number,
+  ): Promise<void> {
+    await manager.query(
+      'INSERT IGNORE INTO referral_round_document (round_id, document_id, position) ' +
+        'SELECT ?, ?, COALESCE(MAX(position), 0) + 1 FROM referral_round_document WHERE round_id = ?',
+      [roundId, documentId, roundId],
+    );
   }
 
   /** A new invitation with a new link to one recipient; the old link stops working at once. */

@@ -76,6 +76,7 @@ export class RoundQueriesService {
       caseNumber: owner.caseNumber,
       title: redacted ? null : round.title,
       message: redacted ? null : round.message,
+      decisionItemId: round.decisionItemId,
       deadline: round.deadline,
       status: round.status,
       sections: redacted ? [] : round.sections,

@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
+import { MeetingItem } from '../meetings/meeting.entity.js';
 import { Case } from '../cases/case.entity.js';
 import { insertRows } from '../database/bulk-insert.js';
 import { lockVersioned } from '../database/versioned-lock.js';
@@ -54,6 +55,7 @@ export class RoundsService {
       }
       this.assertDeadlineNotPassed(input.deadline);
       await this.assertDocumentsOfCase(manager, caseId, input.documentIds);
+      await this.assertDecisionOfCase(manager, caseId, input.decisionItemId ?? null);
       const organisations = await this.resolveRecipients(
         manager,
         input.recipientOrganisationIds ?? [],
@@ -66,6 +68,7 @@ export class RoundsService {
         caseId,
         title: input.title.trim(),
         message: input.message?.trim() || null,
+        decisionItemId: input.decisionItemId ?? null,
         deadline: input.deadline,
         sections: sections(input.sections ?? []),
         reminderPolicy: reminderPolicy(input.reminders),
@@ -114,6 +117,10 @@ export class RoundsService {
       }
       if (input.title !== undefined) round.title = input.title.trim();
       if (input.message !== undefined) round.message = input.message?.trim() || null;
+      if (input.decisionItemId !== undefined) {
+        await this.assertDecisionOfCase(manager, round.caseId, input.decisionItemId);
+        round.decisionItemId = input.decisionItemId;
+      }
       if (input.sections !== undefined) round.sections = sections(input.sections);
       if (input.reminders !== undefined) round.reminderPolicy = reminderPolicy(input.reminders);
       if (input.documentIds !== undefined) {
@@ -231,6 +238,26 @@ export class RoundsService {
     }
   }
 
+  private async assertDecisionOfCase(
+    manager: EntityManager,
+    caseId: number,
+    itemId: number | null,
+  ): Promise<void> {
+    if (itemId === null) return;
+    const item = await manager.findOne(MeetingItem, {
+      select: { id: true, caseId: true },
+      where: { id: itemId },
+    });
+    if (!item || item.caseId !== caseId) {
+      throw DomainError.validation([
+        {
+          field: 'decisionItemId',
+          messages: [`decisionItemId ${itemId} is not a paragraph (§) of this case`],
+        },
+      ]);
+    }
+  }
+
   private async assertDocumentsOfCase(
     manager: EntityManager,
     caseId: number,
@@ -344,6 +371,7 @@ export function auditView(round: RoundDto): object {
     caseNumber: round.caseNumber,
     title: round.title,
     message: round.message,
+    decisionItemId: round.decisionItemId,
     deadline: round.deadline,
     status: round.status,
     sections: round.sections,

@@ -16,6 +16,7 @@ import {
 import { PageQueryDto } from '../../common/pagination.js';
 import { ORGANISATION_KINDS, type OrganisationKind } from '../organisation-kind.js';
 import type { Organisation } from '../organisation.entity.js';
+import { PARAGRAPH_NUMBERINGS, type ParagraphNumbering } from '../paragraph-numbering.js';
 
 const SERIES_CODE = /^[A-ZÅÄÖ]{1,10}$/;
 const SERIES_CODE_MESSAGE = 'seriesCode must be 1–10 capital letters, such as KS or SFN';
@@ -52,6 +53,17 @@ export class CreateOrganisationDto {
   @IsOptional()
   @IsBoolean()
   active?: boolean;
+
+  @ApiPropertyOptional({
+    enum: PARAGRAPH_NUMBERINGS,
+    default: 'yearly',
+    description: 'Paragraph (§) numbers start at 1 each calendar year, or never reset',
+  })
+  @IsOptional()
+  @IsIn(PARAGRAPH_NUMBERINGS, {
+    message: `paragraphNumbering must be one of ${PARAGRAPH_NUMBERINGS.join(', ')}`,
+  })
+  paragraphNumbering?: ParagraphNumbering;
 }
 
 /** Every field optional; `null` clears seriesCode, email and parentId. */
@@ -89,6 +101,17 @@ export class UpdateOrganisationDto {
   @IsOptional()
   @IsBoolean()
   active?: boolean;
+
+  @ApiPropertyOptional({
+    enum: PARAGRAPH_NUMBERINGS,
+    default: 'yearly',
+    description: 'Paragraph (§) numbers start at 1 each calendar year, or never reset',
+  })
+  @IsOptional()
+  @IsIn(PARAGRAPH_NUMBERINGS, {
+    message: `paragraphNumbering must be one of ${PARAGRAPH_NUMBERINGS.join(', ')}`,
+  })
+  paragraphNumbering?: ParagraphNumbering;
 }
 
 export class OrganisationPageQueryDto extends PageQueryDto {
@@ -143,6 +166,9 @@ export class OrganisationDto {
   @ApiProperty()
   active: boolean;
 
+  @ApiProperty({ enum: PARAGRAPH_NUMBERINGS })
+  paragraphNumbering: ParagraphNumbering;
+
   @ApiProperty({ example: 1, description: 'Increases with every change' })
   version: number;
 
@@ -161,6 +187,7 @@ export class OrganisationDto {
       email: organisation.email,
       parentId: organisation.parentId,
       active: organisation.active,
+      paragraphNumbering: organisation.paragraphNumbering,
       version: organisation.version,
       createdAt: organisation.createdAt.toISOString(),
       updatedAt: organisation.updatedAt.toISOString(),

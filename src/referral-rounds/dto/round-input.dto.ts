@@ -103,6 +103,17 @@ export class CreateRoundDto {
 
   @ApiPropertyOptional({
     nullable: true,
+    type: Number,
+    description:
+      'The paragraph (meeting item) of this case that decided the remiss; its adjusted extract is sent along',
+  })
+  @ValidateIf((_, value) => value !== null && value !== undefined)
+  @IsInt()
+  @Min(1)
+  decisionItemId?: number | null;
+
+  @ApiPropertyOptional({
+    nullable: true,
     type: String,
     description: 'The cover message (missiv), Swedish plain text',
   })

@@ -172,6 +172,9 @@ export class RoundDto extends RoundHeadDto {
   @ApiProperty({ nullable: true, type: String })
   message: string | null;
 
+  @ApiProperty({ nullable: true, type: Number, description: 'The § that decided the remiss' })
+  decisionItemId: number | null;
+
   @ApiProperty({ type: [SectionDto] })
   sections: SectionDto[];
 

@@ -1,0 +1,417 @@
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import { mayReadConfidential } from '../common/access.js';
+import type { Actor } from '../common/actor.js';
+import { Clock } from '../common/clock.js';
+import { DomainError } from '../common/domain-error.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/env.schema.js';
+import { Case } from '../cases/case.entity.js';
+import { retryOnDeadlock } from '../database/transaction.js';
+import { Document } from '../documents/document.entity.js';
+import { DocumentsService, type DocumentContent } from '../documents/documents.service.js';
+import { DOCUMENT_STORAGE, type DocumentStorage } from '../documents/storage/document-storage.js';
+import { OutboxService } from '../mail/outbox.service.js';
+import { Organisation } from '../organisations/organisation.entity.js';
+import { DOCX_TYPE } from '../responses/compilation.service.js';
+import {
+  buildExtract,
+  buildProtocol,
+  type ItemData,
+  type MeetingData,
+  type WordWording,
+} from '../word/extract.docx.js';
+import { noticeDates } from './appeal-period.js';
+import { DispatchResultDto } from './dto/meeting.dto.js';
+import { mayRecordFor } from './meeting-access.js';
+import { Meeting, MeetingItem, MeetingItemDispatch } from './meeting.entity.js';
+
+/** An item with what its documents need: its meeting (with organisation) and its case. */
+type LoadedItem = MeetingItem & { meeting: Meeting & { organisation: Organisation } };
+
+// protokollsutdrag, the whole protocol, and expediering
+@Injectable()
+export class ExtractsService {
+  private readonly wording: WordWording;
+  private readonly logo: Buffer | null;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly documents: DocumentsService,
+    @Inject(DOCUMENT_STORAGE) private readonly storage: DocumentStorage,
+    private readonly outbox: OutboxService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {
+    const folder = resolve(config.templatesDir, 'word');
+    this.wording = JSON.parse(readFileSync(resolve(folder, 'extract.json'), 'utf8')) as WordWording;
+    const logo = resolve(folder, 'logo.png');
+    this.logo = existsSync(logo) ? readFileSync(logo) : null;
+  }
+
+  /**
+   * The extract of one §: a draft marked UTKAST until the § is adjusted; after that the final
+   * extract, registered once as an outgoing document of the item's case and served from there.
+   */
+  async extract(meetingId: number, itemId: number, actor: Actor): Promise<DocumentContent> {
+    const item = await this.load(this.dataSource.manager, meetingId, itemId);
+    await this.assertMayRead(item, actor);
+    if (item.adjustedOn !== null && item.caseId !== null) {
+      const documentId = await this.registerFinal(itemId, actor);
+      const document = await this.dataSource.manager.findOneByOrFail(Document, { id: documentId });
+      return {
+        stream: await this.storage.open(document.sha256),
+        fileName: document.fileName,
+        mimeType: document.mimeType,
+        size: document.size,
+      };
+    }
+    const bytes = await this.build(item);
+    return { ...this.asContent(bytes), fileName: this.fileName(item) };
+  }
+
+  /** The whole protocol: front page with the notice box, then every § in order. */
+  async protocol(meetingId: number, actor: Actor): Promise<DocumentContent> {
+    const manager = this.dataSource.manager;
+    const meeting = await manager.findOne(Meeting, {
+      where: { id: meetingId },
+      relations: { organisation: true },
+    });
+    if (!meeting) throw DomainError.notFound('Meeting', meetingId);
+    const items = await manager.find(MeetingItem, {
+      where: { meetingId },
+      order: { paragraph: 'ASC' },
+      relations: { case: true },
+    });
+    if (
+      !mayReadConfidential(actor) &&
+      !(await mayRecordFor(manager, actor, meeting.organisationId))
+    ) {
+      const hidden = items.find((item) => item.case?.confidential);
+      if (hidden) throw this.confidential(hidden);
+    }
+    const bytes = await buildProtocol(
+      this.meetingData(meeting as Meeting & { organisation: Organisation }),
+      items.map((item) => this.itemData(item)),
+      this.wording,
+      this.logo,
+    );
+    const organ = meeting.organisation!.name;
+    const draft = meeting.status === 'adjusted' ? '' : ` ${this.wording.draft}`;
+    return {
+      ...this.asContent(bytes),
+      fileName: `Protokoll ${organ} ${meeting.date}${draft}.docx`,
+    };
+  }
+
+  /**
+   * Expediering: mails the final extract to each organisation through the outbox and registers
+   * it as an outgoing document to each, once per organisation however often it is asked.
+   */
+  async dispatch(
+    meetingId: number,
+    itemId: number,
+    organisationIds: number[],
+    actor: Actor,
+  ): Promise<DispatchResultDto> {
+    const item = await this.load(this.dataSource.manager, meetingId, itemId);
+    if (!(await mayRecordFor(this.dataSource.manager, actor, item.organisationId))) {
+      throw new DomainError(
+        HttpStatus.FORBIDDEN,
+        'not_your_organisation',
+        `Only a clerk of ${item.meeting.organisation.name} or an admin may dispatch its extracts`,
+      );
+    }
+    if (item.adjustedOn === null) {
+      throw DomainError.conflict(
+        'not_adjusted',
+        `§ ${item.paragraph} is not adjusted; only a final extract is dispatched`,
+      );
+    }
+    if (item.caseId === null || !item.case) {
+      throw DomainError.conflict(
+        'item_without_case',
+        `§ ${item.paragraph} has no case to register the dispatched extracts in`,
+      );
+    }
+    if (item.case.confidential) {
+      throw DomainError.conflict(
+        'confidential',
+        `${item.case.caseNumber} is confidential; its extracts are not sent by e-mail`,
+      );
+    }
+    const receivers = await this.dataSource.manager.findBy(Organisation, {
+      id: In(organisationIds),
+    });
+    const byId = new Map(receivers.map((organisation) => [organisation.id, organisation]));
+    const problems = organisationIds.flatMap((id) => {
+      const organisation = byId.get(id);
+      if (!organisation) return [`${id} is not a known organisation`];
+      if (!organisation.active) return [`${organisation.name} is not active`];
+      if (!organisation.email) return [`${organisation.name} has no e-mail address`];
+      return [];
+    });
+    if (problems.length > 0) {
+      throw DomainError.validation([
+        { field: 'organisationIds', messages: problems.map((p) => `organisationIds: ${p}`) },
+      ]);
+    }
+    const extractId = await this.registerFinal(itemId, actor);
+    const { result, outboxIds } = await retryOnDeadlock(() =>
+      this.dataSource.transaction(async (manager) => {
+        await manager.findOne(MeetingItem, {
+          where: { id: itemId },
+          lock: { mode: 'pessimistic_write' },
+        });
+        const extract = await manager.findOneByOrFail(Document, { id: extractId });
+        const earlier = await manager.find(MeetingItemDispatch, {
+          where: { itemId, organisationId: In(organisationIds) },
+          relations: { document: true },
+        });
+        const done = new Map(earlier.map((row) => [row.organisationId, row]));
+        const ids: number[] = [];
+        const items = [];
+        for (const organisationId of organisationIds) {
+          const organisation = byId.get(organisationId)!;
+          const previous = done.get(organisationId);
+          if (previous) {
+            items.push({
+              organisationId,
+              organisationName: organisation.name,
+              documentNumber: previous.document!.documentNumber,
+              queued: false,
+            });
+            continue;
+          }
+          const { document } = await this.documents.registerStored(
+            manager,
+            item.caseId!,
+            {
+              title: extract.title,
+              direction: 'outgoing',
+              counterpart: organisation.name,
+              date: this.clock.today(),
+            },
+            extract,
+            actor,
+          );
+          const [outboxId] = await this.outbox.add(manager, [
+            {
+              template: 'protocol-extract',
+              dedupeKey: `protocol-extract:${itemId}:${organisationId}`,
+              to: { address: organisation.email!, name: organisation.name },
+              entity: 'meeting_item',
+              entityId: itemId,
+              attachments: [
+                {
+                  sha256: extract.sha256,
+                  fileName: extract.fileName,
+                  mimeType: extract.mimeType,
+                  size: extract.size,
+                },
+              ],
+              context: {
+                recipientName: organisation.name,
+                senderName: item.meeting.organisation.name,
+                senderEmail: item.meeting.organisation.email,
+                caseNumber: item.case!.caseNumber,
+                paragraph: item.paragraph,
+                itemTitle: item.title,
+                meetingDate: item.meeting.date,
+                adjustedOn: item.adjustedOn!,
+                documentNumber: document.documentNumber,
+                fileName: extract.fileName,
+              },
+            },
+          ]);
+          await manager.insert(MeetingItemDispatch, {
+            itemId,
+            organisationId,
+            documentId: document.id,
+            outboxId,
+            dispatchedBy: actor.userId,
+            dispatchedAt: this.clock.now(),
+          });
+          await this.audit.record(manager, actor, {
+            action: 'meeting_item.dispatched',
+            entity: 'meeting_item',
+            entityId: itemId,
+            after: {
+              organisationId,
+              documentId: document.id,
+              documentNumber: document.documentNumber,
+            },
+          });
+          ids.push(outboxId);
+          items.push({
+            organisationId,
+            organisationName: organisation.name,
+            documentNumber: document.documentNumber,
+            queued: true,
+          });
+        }
+        return { result: { items }, outboxIds: ids };
+      }),
+    );
+    this.outbox.dispatch(outboxIds);
+    return result;
+  }
+
+  /**
+   * The registered final extract of an adjusted § with a case, made and registered the first
+   * time it is asked for (the item row lock makes that once, whoever asks at the same time).
+   */
+  async registerFinal(itemId: number, actor: Actor): Promise<number> {
+    const existing = await this.dataSource.manager.findOne(MeetingItem, {
+      select: { id: true, extractDocumentId: true },
+      where: { id: itemId },
+    });
+    if (existing?.extractDocumentId) return existing.extractDocumentId;
+    const item = await this.load(this.dataSource.manager, null, itemId);
+    if (item.adjustedOn === null || item.caseId === null) {
+      throw DomainError.conflict(
+        'not_adjusted',
+        `§ ${item.paragraph} has no final extract: it is not adjusted or has no case`,
+      );
+    }
+    // Built outside the transaction: the bytes depend only on adjusted, locked data.
+    const stored = await this.documents.storeBytes(
+      await this.build(item),
+      this.fileName(item),
+      DOCX_TYPE,
+    );
+    return retryOnDeadlock(() =>
+      this.dataSource.transaction(async (manager) => {
+        const locked = await manager.findOneOrFail(MeetingItem, {
+          where: { id: itemId },
+          lock: { mode: 'pessimistic_write' },
+        });
+        if (locked.extractDocumentId) return locked.extractDocumentId;
+        const { document } = await this.documents.registerStored(
+          manager,
+          item.caseId!,
+          {
+            title: this.title(item),
+            direction: 'outgoing',
+            counterpart:
+              item.sendTo
+                .map((entry) => entry.name)
+                .join(', ')
+                .slice(0, 300) || undefined,
+            date: item.adjustedOn!,
+          },
+          stored,
+          actor,
+        );
+        await manager.update(MeetingItem, { id: itemId }, { extractDocumentId: document.id });
+        await this.audit.record(manager, actor, {
+          action: 'meeting_item.extract_registered',
+          entity: 'meeting_item',
+          entityId: itemId,
+          after: { documentId: document.id, documentNumber: document.documentNumber },
+        });
+        return document.id;
+      }),
+    );
+  }
+
+  /** Loads an item with its meeting, organisation and case; 404 when it is not the meeting's. */
+  async load(
+    manager: EntityManager,
+    meetingId: number | null,
+    itemId: number,
+  ): Promise<LoadedItem> {
+    const item = await manager.findOne(MeetingItem, {
+      where: { id: itemId },
+      relations: { meeting: { organisation: true }, case: true },
+    });
+    if (!item || (meetingId !== null && item.meetingId !== meetingId)) {
+      throw DomainError.notFound('Item', itemId);
+    }
+    return item as LoadedItem;
+  }
+
+  private build(item: LoadedItem): Promise<Buffer> {
+    return buildExtract(
+      this.meetingData(item.meeting),
+      this.itemData(item),
+      this.wording,
+      this.logo,
+    );
+  }
+
+  private meetingData(meeting: Meeting & { organisation: Organisation }): MeetingData {
+    const notice = meeting.noticePostedOn ? noticeDates(meeting.noticePostedOn) : null;
+    return {
+      municipalityName: this.config.municipalityName,
+      organisation: meeting.organisation.name,
+      date: meeting.date,
+      startsAt: meeting.startsAt,
+      place: meeting.place ?? '',
+      chair: meeting.chair ?? '',
+      secretary: meeting.secretary ?? '',
+      adjusters: meeting.adjusters,
+      present: meeting.present,
+      adjustedOn: meeting.adjustedOn,
+      noticePostedOn: meeting.noticePostedOn,
+      noticeRemovedOn: notice?.removedOn ?? null,
+      lastAppealDay: notice?.lastAppealDay ?? null,
+      keptAt: meeting.keptAt ?? `${meeting.organisation.name}, ${this.config.municipalityName}`,
+    };
+  }
+
+  private itemData(item: MeetingItem): ItemData {
+    return {
+      paragraph: item.paragraph,
+      title: item.title,
+      caseNumber: item.case?.caseNumber ?? null,
+      documents: item.documents,
+      background: item.background,
+      proposals: item.proposals,
+      decisionProcess: item.decisionProcess,
+      deliberation: item.deliberation,
+      decision: item.decision,
+      reservations: item.reservations,
+      sendTo: item.sendTo.map((entry) => entry.name),
+      adjustedOn: item.adjustedOn,
+    };
+  }
+
+  private async assertMayRead(item: LoadedItem, actor: Actor): Promise<void> {
+    if (!item.case?.confidential || mayReadConfidential(actor)) return;
+    if (await mayRecordFor(this.dataSource.manager, actor, item.organisationId)) return;
+    throw this.confidential(item);
+  }
+
+  private confidential(item: MeetingItem & { case?: Case | null }): DomainError {
+    return new DomainError(
+      HttpStatus.FORBIDDEN,
+      'confidential',
+      `§ ${item.paragraph} belongs to confidential case ${item.case?.caseNumber}; only its clerks, registrars and admins may read it`,
+    );
+  }
+
+  private title(item: LoadedItem): string {
+    const meeting = item.meeting;
+    return `Protokollsutdrag ${meeting.organisation.name} ${meeting.date} § ${item.paragraph}: ${item.title}`.slice(
+      0,
+      500,
+    );
+  }
+
+  private fileName(item: LoadedItem): string {
+    const draft = item.adjustedOn === null ? ` ${this.wording.draft}` : '';
+    const organ = item.meeting.organisation.name.replace(/[\\/:*?"<>|]/g, '-').slice(0, 80);
+    return `Protokollsutdrag ${organ} ${item.meeting.date} § ${item.paragraph}${draft}.docx`;
+  }
+
+  private asContent(bytes: Buffer): Omit<DocumentContent, 'fileName'> {
+    return { stream: Readable.from([bytes]), mimeType: DOCX_TYPE, size: bytes.length };
+  }
+}

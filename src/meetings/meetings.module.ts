@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { DocumentsModule } from '../documents/documents.module.js';
+import { StorageModule } from '../documents/storage/storage.module.js';
+import { MailModule } from '../mail/mail.module.js';
+import { OrganisationsModule } from '../organisations/organisations.module.js';
+import { ExtractsService } from './extracts.service.js';
+import { MeetingItemsService } from './meeting-items.service.js';
+import { MeetingsController, ParagraphSequenceController } from './meetings.controller.js';
+import { MeetingsService } from './meetings.service.js';
+
+// sammanträden, paragrafer, justering, protokollsutdrag, expediering
+@Module({
+  imports: [OrganisationsModule, DocumentsModule, StorageModule, MailModule],
+  controllers: [MeetingsController, ParagraphSequenceController],
+  providers: [MeetingsService, MeetingItemsService, ExtractsService],
+  exports: [ExtractsService],
+})
+export class MeetingsModule {}
