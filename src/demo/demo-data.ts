@@ -279,3 +279,32 @@ export const DEMO_LATE_ANSWER: DemoAnswer = {
   decision: { organ: 'Servicenämnden', paragraph: '87' },
   asUser: 'servicenamnden@exempel.se',
 };
+
+/** The utskott's decision to send the draft on remiss: § 19 of the reference case. */
+export const DEMO_DECISION = {
+  organisation: 'Kommunstyrelsens utskott för integration och arbetsmarknad',
+  paragraph: 19,
+  meeting: {
+    startsAt: '08:30',
+    place: 'Stadshuset, sammanträdesrum Kalmarsund',
+    chair: 'Dzenita Abaza',
+    secretary: 'Oliver Wykman',
+    adjusters: ['Erik Ciardi'],
+    present: ['Dzenita Abaza, ordförande', 'Erik Ciardi', 'Anna Bergström', 'Mikael Johansson'],
+    keptAt: 'Kommunledningskontoret, Stadshuset',
+  },
+  title: 'Strategi för etnisk och kulturell inkludering – beslut om remiss',
+  documents: 'Kommunledningskontorets skrivelse från den 12 maj 2021.',
+  background: [
+    "I juni 2016 antogs Vision 2025 där kommunens övergripande visioner formuleras. 'Ett Kalmar för alla' är en vision som tydligt signalerar att kommunen ska vara en öppen välkomnande kommun där kulturell och mänsklig mångfald bidrar till attraktivitet liksom jämlikhet och jämställdhet.",
+    'En framgångsrik inkludering för utrikesfödda är bidragande till kommunkoncernens framtida tillväxt och välfärd samt utveckling av demokrati.',
+    'I verksamhetsplanen finns ett uppdrag gällande att ta fram en integrations- och etableringsstrategi. Det är första gången en samlad strategi för hela kommunkoncernen tas fram inom området. Strategin har sin utgångspunkt i överenskommelsen för hållbar utveckling som antogs av Sverige 2015 – De globala målen och Agenda 2030.',
+    'Syftet med strategin är att skapa långsiktighet i målarbetet, underlätta samverkan samt ge en helhetsbild över prioriterade områden under den närmaste fyraårsperioden.',
+    'Förslag till strategi föreslås nu skickas på remiss till nämnder och bolag inom kommunkoncernen.',
+  ].join('\n\n'),
+  deliberation:
+    'Under överläggningen redovisar Carolina Andersson, kommunledningskontoret, förslag om ny strategi för etnisk och kulturell inkludering.',
+  decision:
+    'Kommunstyrelsens utskott för integration och arbetsmarknad godkänner att strategin skickas på remissrunda till samtliga nämnder och bolag inom kommunkoncernen.',
+  sendTo: ['Kommunledningskontoret'],
+};

@@ -19,9 +19,11 @@ const demoActor = (): Actor => ({ ...systemActor('demo'), roles: ['admin'] });
 /**
  * Sends the demo round once: the strategy draft to every committee and company, through the same
  * services as the API, so the invitations go through the outbox to the mail folder or server.
+ * The extract of the decision (§ 19) goes along with the draft.
  */
 export async function seedRound(
   app: INestApplication,
+  decisionItemId: number,
 ): Promise<{ id: number; recipients: number }> {
   const actor = demoActor();
   const queries = app.get(RoundQueriesService);
@@ -42,6 +44,7 @@ export async function seedRound(
       recipientKinds: ['committee', 'company'],
       message: DEMO_ROUND.message,
       sections: DEMO_ROUND.sections,
+      decisionItemId,
     },
     actor,
   );

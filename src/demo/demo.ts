@@ -13,6 +13,7 @@ import { DocumentsService } from '../documents/documents.service.js';
 import { DOCUMENT_STORAGE, type DocumentStorage } from '../documents/storage/document-storage.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
 import { UsersService } from '../users/users.service.js';
+import { seedDecision } from './demo-meeting.js';
 import { seedAnswers, seedRound } from './demo-round.js';
 import {
   DEMO_ANSWERS_IN_TIME,
@@ -140,10 +141,11 @@ async function main(): Promise<void> {
       await then.close();
     }
   };
-  const round = await at(40, async (app) => {
+  const { round, decision } = await at(40, async (app) => {
     await seed(app.get(OrganisationsService), app.get(UsersService));
     await seedCases(app);
-    return seedRound(app);
+    const decision = await seedDecision(app);
+    return { round: await seedRound(app, decision.itemId), decision };
   });
   await at(20, (app) => seedAnswers(app, round.id, DEMO_ANSWERS_IN_TIME));
   await at(2, (app) => seedAnswers(app, round.id, [DEMO_LATE_ANSWER]));
@@ -170,6 +172,9 @@ ${logins}
   Logga in / log in:
     curl -s -X POST ${base}/api/auth/login -H 'Content-Type: application/json' \\
       -d '{"email":"registrator@exempel.se","password":"${DEMO_PASSWORD}"}'
+  Beslut om remiss / decision:         § ${decision.paragraph}, GET ${base}/api/meetings/${decision.meetingId}
+  Protokollsutdrag / extract (Word):   GET ${base}/api/meetings/${decision.meetingId}/items/${decision.itemId}/extract.docx
+  Protokoll / whole protocol (Word):   GET ${base}/api/meetings/${decision.meetingId}/protocol.docx
   Remissrunda / referral round:        ${round.recipients} nämnder och bolag (GET ${base}/api/rounds/${round.id})
   Svar / answers:                      GET ${base}/api/rounds/${round.id}/responses
   Sammanställning / compilation:       GET ${base}/api/rounds/${round.id}/compilation.docx
