@@ -1,7 +1,8 @@
 // Renders the Word documents the service generates through LibreOffice and checks the PDFs: the
-// § 19 extract (adjusted and draft), a 30-paragraph protocol and a compilation. Word output that
-// only unit tests have read can still fall apart in a real renderer (auto-width tables, missing
-// fields, a header that eats the page); this catches that.
+// § 19 extract (adjusted and draft), a 30-paragraph protocol, a compilation and Servicenämnden's
+// memo (tjänsteskrivelse, final and draft). Word output that only unit tests have read can still
+// fall apart in a real renderer (auto-width tables, missing fields, a header that eats the page);
+// this catches that.
 //
 //   npm run check:word          CHECK_WORD_KEEP=1 keeps the .docx and .pdf files
 //
@@ -27,6 +28,7 @@ import {
   type CompilationWording,
 } from '../src/word/compilation.docx.js';
 import { buildExtract, buildProtocol, type WordWording } from '../src/word/extract.docx.js';
+import { buildMemo, type MemoData, type MemoWording } from '../src/word/memo.docx.js';
 import { ITEM_19, MEETING_19, protocolItems, solidPng } from '../test/fixtures/paragraph-19.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -107,8 +109,46 @@ const compilation: CompilationData = {
   ],
 };
 
+// Servicenämnden's tjänsteskrivelse of the real case (reference 003), shortened.
+const memo: MemoData = {
+  municipalityName: MEETING_19.municipalityName,
+  officer: 'Martina Adiels Balk',
+  officerPhone: '450574',
+  date: '2021-09-08',
+  caseNumber: 'SFN 2021/0130',
+  committee: 'Servicenämnden',
+  roundTitle: 'Förslag till strategi för etnisk och kulturell inkludering',
+  sender: 'Kommunstyrelsen',
+  senderCaseNumber: ITEM_19.caseNumber!,
+  deadline: '2021-09-10',
+  proposal: null,
+  background: ITEM_19.background,
+  statement: [
+    'Förvaltningen är positiv till att det skapas en tydlighet kring arbetet med etnisk och kulturell inkludering inom Kalmar kommun.',
+    'Strategin kräver verksamhetsutvecklare eller särskilt utsedd kontaktperson från förvaltningen. Denna resurs finns inte idag utan omprioriteringar i verksamheten krävs för uppdraget.',
+    'Stöd från strategisk nivå bedöms som avgörande för att kunna lyckas i detta arbete.',
+  ].join('\n\n'),
+  comments: [
+    {
+      sectionRef: '4.3 a',
+      sectionTitle: 'Attraktiva mötesplatser',
+      text: 'Serviceförvaltningen beslutar inte kring etablering av mötesplatser i bostadsområden och kan således inte vara huvudansvariga för denna punkt. Dock så kan förvaltningen bidra till att uppföra och underhålla beslutade mötesplatser.',
+    },
+  ],
+  signatures: [
+    { name: 'Peter Arnesson', title: 'Förvaltningschef' },
+    { name: 'Martina Adiels Balk', title: 'Stabschef' },
+  ],
+  attachments: [
+    'Bilaga 1, Strategi för etnisk och kulturell inkludering.',
+    'Bilaga 2, Utdrag från kommunstyrelsens arbetsutskott, § 19.',
+  ],
+  draft: false,
+};
+
 function checks(): Check[] {
   const wording = readJson<WordWording>('templates/word/extract.json');
+  const memoWording = readJson<MemoWording>('templates/word/memo.json');
   const image = logo();
   const items = protocolItems(PROTOCOL_PARAGRAPHS);
   const last = items[items.length - 1].paragraph;
@@ -152,6 +192,28 @@ function checks(): Check[] {
         ),
       pages: [1, 3],
       contains: ['Remissammanställning', caseNumber, '4.3 a Attraktiva mötesplatser'],
+    },
+    {
+      file: 'memo.docx',
+      build: () => buildMemo(memo, memoWording, image),
+      pages: [1, 2],
+      contains: [
+        'TJÄNSTESKRIVELSE',
+        memo.caseNumber,
+        'Remissvar gällande förslag till strategi för etnisk och kulturell inkludering',
+        'överlämnar det till kommunstyrelsen för vidare handläggning',
+        'Punkt 4.3 a, Attraktiva mötesplatser:',
+        'Stabschef',
+        'Bilaga 2, Utdrag',
+      ],
+      lacks: ['UTKAST'],
+    },
+    {
+      file: 'memo-draft.docx',
+      build: () =>
+        buildMemo({ ...memo, statement: null, signatures: [], draft: true }, memoWording, null),
+      pages: [1, 2],
+      contains: ['TJÄNSTESKRIVELSE', 'UTKAST', '[Skriv förvaltningens yttrande här.]'],
     },
   ];
 }

@@ -1,27 +1,38 @@
 import {
   AlignmentType,
-  BorderStyle,
-  Document,
   Footer,
   Header,
   HeadingLevel,
   HeightRule,
-  ImageRun,
-  Packer,
-  PageNumber,
   Paragraph,
-  Table,
   TableBorders,
-  TableCell,
-  TableLayoutType,
   TableRow,
   TextRun,
   VerticalAlignTable,
-  WidthType,
   type ITableBordersOptions,
-  type ITableCellOptions,
 } from 'docx';
-import { FONT, PAGE, text, TEXT_WIDTH } from './docx-kit.js';
+import {
+  cell,
+  columns,
+  DRAFT_COLOUR,
+  draftNotice,
+  fill,
+  grid,
+  hasText,
+  label,
+  line,
+  logoParagraph,
+  pageFooter,
+  pageNumbers,
+  renderDocument,
+  RULE,
+  signature,
+  SIGNATURE_ROOM,
+  signatures,
+  text,
+  TEXT_WIDTH,
+  type Block,
+} from './docx-kit.js';
 
 /** A meeting (sammanträde) as its protocol and extracts show it. Dates are `YYYY-MM-DD`. */
 export interface MeetingData {
@@ -139,15 +150,6 @@ export interface WordWording {
   footer: { page: string; adjusterSignature: string; certification: string };
 }
 
-type Block = Paragraph | Table;
-interface Signatory {
-  name: string;
-  role: string | null;
-}
-
-const DRAFT_COLOUR = 'C00000';
-const RULE = { style: BorderStyle.SINGLE, size: 4, color: '808080' } as const;
-const SIGNATURE_LINE = { style: BorderStyle.SINGLE, size: 4, color: '000000', space: 1 } as const;
 const BOXED: ITableBordersOptions = {
   top: RULE,
   bottom: RULE,
@@ -156,107 +158,6 @@ const BOXED: ITableBordersOptions = {
   insideHorizontal: RULE,
   insideVertical: RULE,
 };
-/** Space above a signature line to sign in, in twips. */
-const SIGNATURE_ROOM = 480;
-/** The logo is 3.5 cm wide: pixels at 96 to the inch. */
-const LOGO_WIDTH_PX = Math.round((3.5 / 2.54) * 96);
-
-const fill = (template: string, values: Record<string, string | number>) =>
-  template.replace(/\{(\w+)\}/g, (match, key: string) => String(values[key] ?? match));
-
-const hasText = (value: string | null): value is string => value !== null && value.trim() !== '';
-
-/** Column widths in twips from shares of the text width; the last column takes the rounding. */
-function columns(...shares: number[]): number[] {
-  const widths = shares.map((share) => Math.floor(share * TEXT_WIDTH));
-  widths[widths.length - 1] += TEXT_WIDTH - widths.reduce((total, width) => total + width, 0);
-  return widths;
-}
-
-/** A fixed-layout table with explicit widths (LibreOffice lays out automatic widths badly). */
-function grid(
-  widths: number[],
-  rows: TableRow[],
-  borders: ITableBordersOptions = TableBorders.NONE,
-) {
-  return new Table({
-    width: { size: TEXT_WIDTH, type: WidthType.DXA },
-    columnWidths: widths,
-    layout: TableLayoutType.FIXED,
-    borders,
-    rows,
-  });
-}
-
-function cell(width: number, children: Paragraph[], options: Partial<ITableCellOptions> = {}) {
-  return new TableCell({
-    width: { size: width, type: WidthType.DXA },
-    margins: { top: 40, bottom: 40, left: 80, right: 80 },
-    ...options,
-    children: children.length > 0 ? children : [new Paragraph({})],
-  });
-}
-
-function line(content: string, options: { bold?: boolean; italics?: boolean; size?: number } = {}) {
-  return new Paragraph({ children: [new TextRun({ text: content, ...options })] });
-}
-
-/** A small italic label above what it names (Sammanträdesdatum, Sekreterare, Justeras …). */
-function label(content: string, spaceBefore = 240) {
-  return new Paragraph({
-    keepNext: true,
-    spacing: { before: spaceBefore, after: 40 },
-    children: [new TextRun({ text: content, italics: true, size: 20 })],
-  });
-}
-
-function draftNotice(message: string) {
-  const border = { style: BorderStyle.SINGLE, size: 12, color: DRAFT_COLOUR, space: 4 };
-  return new Paragraph({
-    spacing: { before: 120, after: 240 },
-    border: { top: border, bottom: border, left: border, right: border },
-    children: [new TextRun({ text: message, bold: true, color: DRAFT_COLOUR, size: 24 })],
-  });
-}
-
-/** Page-number text from a template with `{page}` and `{pages}`, as Word fields. */
-function pageNumbers(template: string) {
-  const children = template
-    .split(/(\{page\}|\{pages\})/)
-    .filter((part) => part !== '')
-    .map((part) =>
-      part === '{page}' ? PageNumber.CURRENT : part === '{pages}' ? PageNumber.TOTAL_PAGES : part,
-    );
-  return new TextRun({ children, size: 18 });
-}
-
-/** Width and height of a PNG, from its IHDR chunk. */
-function pngSize(png: Buffer): { width: number; height: number } {
-  const signature = png.length >= 24 && png.readUInt32BE(0) === 0x89504e47;
-  if (!signature || png.toString('latin1', 12, 16) !== 'IHDR') {
-    throw new Error('The logo must be a PNG image');
-  }
-  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
-}
-
-function logoParagraph(logo: Buffer | null, municipalityName: string) {
-  if (!logo) return new Paragraph({});
-  const size = pngSize(logo);
-  return new Paragraph({
-    alignment: AlignmentType.RIGHT,
-    children: [
-      new ImageRun({
-        type: 'png',
-        data: logo,
-        transformation: {
-          width: LOGO_WIDTH_PX,
-          height: Math.max(1, Math.round((LOGO_WIDTH_PX * size.height) / size.width)),
-        },
-        altText: { name: municipalityName, description: municipalityName, title: municipalityName },
-      }),
-    ],
-  });
-}
 
 /**
  * The frame's top on every page: municipality and organ at the left; the kind of document
@@ -312,17 +213,6 @@ function frameHeader(
   });
 }
 
-function extractFooter(wording: WordWording) {
-  return new Footer({
-    children: [
-      new Paragraph({
-        alignment: AlignmentType.RIGHT,
-        children: [pageNumbers(wording.footer.page)],
-      }),
-    ],
-  });
-}
-
 /** The protocol's foot on every page: boxes to initial, and the page number. */
 function protocolFooter(wording: WordWording) {
   const widths = columns(0.27, 0.27, 0.46);
@@ -353,40 +243,6 @@ function protocolFooter(wording: WordWording) {
       new Paragraph({}),
     ],
   });
-}
-
-/** Room to sign, the line, the name under it and, if given, the role under the name. */
-function signature({ name, role }: Signatory): Paragraph[] {
-  return [
-    new Paragraph({ keepNext: true, spacing: { before: SIGNATURE_ROOM } }),
-    new Paragraph({
-      keepNext: true,
-      border: { top: SIGNATURE_LINE },
-      children: [new TextRun(name)],
-    }),
-    ...(role ? [line(role, { size: 18 })] : []),
-  ];
-}
-
-/** Signatures two to a row, each under its own line, in a borderless table. */
-function signatures(people: Signatory[]): Table {
-  const widths = columns(0.5, 0.5);
-  const rows: TableRow[] = [];
-  for (let index = 0; index < people.length; index += 2) {
-    rows.push(
-      new TableRow({
-        cantSplit: true,
-        keepNext: index + 2 < people.length,
-        children: widths.map((width, column) => {
-          const person = people[index + column];
-          return cell(width, person ? signature(person) : [], {
-            margins: { top: 0, bottom: 40, left: 0, right: 567 },
-          });
-        }),
-      }),
-    );
-  }
-  return grid(widths, rows);
 }
 
 /** One paragraph (§): heading, title, Dnr, the sections with content, and who gets it. */
@@ -448,41 +304,14 @@ function render(
   footer: Footer,
   children: Block[],
 ): Promise<Buffer> {
-  const heading = (size: number) => ({
-    run: { font: FONT, size, bold: true, color: '000000' },
-    paragraph: { spacing: { before: 240, after: 60 }, keepNext: true, keepLines: true },
-  });
-  const document = new Document({
+  return renderDocument({
     creator: meeting.municipalityName,
     title,
-    styles: {
-      default: {
-        document: { run: { font: FONT, size: 22, language: { value: wording.language } } },
-        heading1: heading(32),
-        heading2: heading(28),
-        heading3: heading(22),
-      },
-    },
-    sections: [
-      {
-        properties: {
-          page: {
-            size: { width: PAGE.width, height: PAGE.height },
-            margin: {
-              top: PAGE.margin,
-              bottom: PAGE.margin,
-              left: PAGE.margin,
-              right: PAGE.margin,
-            },
-          },
-        },
-        headers: { default: header },
-        footers: { default: footer },
-        children,
-      },
-    ],
+    language: wording.language,
+    header,
+    footer,
+    children,
   });
-  return Packer.toBuffer(document);
 }
 
 /**
@@ -533,7 +362,7 @@ export async function buildExtract(
     wording,
     `${kind} ${fill(wording.paragraph, { n: item.paragraph })} ${item.title}`,
     frameHeader(meeting, [{ text: kind, draft }], wording, logo),
-    extractFooter(wording),
+    pageFooter(wording.footer.page),
     children,
   );
 }
