@@ -5,6 +5,7 @@ import { CreateReferralRoundsAndOutbox1795350000000 } from './1795350000000-Crea
 import { CreateExtensionsAndReminders1795360000000 } from './1795360000000-CreateExtensionsAndReminders.js';
 import { CreateResponses1795370000000 } from './1795370000000-CreateResponses.js';
 import { CreateMeetings1795380000000 } from './1795380000000-CreateMeetings.js';
+import { LinkConsulteeCases1795390000000 } from './1795390000000-LinkConsulteeCases.js';
 
 export const MIGRATIONS = [
   CreateDirectoryUsersAudit1795334400000,
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   CreateExtensionsAndReminders1795360000000,
   CreateResponses1795370000000,
   CreateMeetings1795380000000,
+  LinkConsulteeCases1795390000000,
 ];

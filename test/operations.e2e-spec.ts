@@ -76,6 +76,8 @@ describe('operations', () => {
         '/api/documents',
         '/api/documents/{id}',
         '/api/documents/{id}/content',
+        '/api/inbox',
+        '/api/inbox/{recipientId}/memo.docx',
         '/api/meetings',
         '/api/meetings/{id}',
         '/api/meetings/{id}/adjust',

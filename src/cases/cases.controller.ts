@@ -24,6 +24,7 @@ import { parseIfMatch } from '../common/if-match.js';
 import { parseId } from '../common/parse-id.pipe.js';
 import { CasesService } from './cases.service.js';
 import {
+  CaseDetailDto,
   CaseDto,
   CasePageDto,
   CaseQueryDto,
@@ -60,9 +61,12 @@ export class CasesController {
 
   @Get(':id')
   @Roles(...CASE_READERS)
-  @ApiOkResponse({ type: CaseDto })
+  @ApiOkResponse({
+    type: CaseDetailDto,
+    description: 'With the cases on the other side of its remisses',
+  })
   @ApiNotFoundResponse()
-  get(@Param('id', parseId()) id: number, @CurrentActor() actor: Actor): Promise<CaseDto> {
+  get(@Param('id', parseId()) id: number, @CurrentActor() actor: Actor): Promise<CaseDetailDto> {
     return this.cases.get(id, actor);
   }
 

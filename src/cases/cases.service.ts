@@ -15,7 +15,14 @@ import { UsersService } from '../users/users.service.js';
 import { formatCaseNumber } from './case-number.js';
 import { assertCaseTransition, CaseStatus } from './case-status.js';
 import { Case } from './case.entity.js';
-import { CaseDto, CaseQueryDto, CreateCaseDto, UpdateCaseDto } from './dto/case.dto.js';
+import {
+  CaseDetailDto,
+  CaseDto,
+  CaseQueryDto,
+  CreateCaseDto,
+  RelatedCaseDto,
+  UpdateCaseDto,
+} from './dto/case.dto.js';
 import { searchCondition } from './case-search.js';
 
 @Injectable()
@@ -40,70 +47,115 @@ export class CasesService {
 
   private register(input: CreateCaseDto, actor: Actor): Promise<CaseDto> {
     return retryOnDeadlock(() =>
-      this.dataSource.transaction(async (manager) => {
-        const owner = await this.organisations.requireOne(
-          manager,
-          input.organisationId,
-          'organisationId',
-        );
-        if (!owner.seriesCode) {
-          throw DomainError.badRequest(
-            'organisation_without_series',
-            `${owner.name} has no seriesCode and cannot own cases; give it one first`,
-            [{ field: 'organisationId', messages: ['organisationId must have a seriesCode'] }],
-          );
-        }
-        if (input.officerId !== undefined) {
-          await this.users.requireActive(manager, input.officerId, 'officerId');
-        }
-        const now = this.clock.now();
-        const year = Number(this.clock.dayOf(now).slice(0, 4));
-        const sequence = await this.nextSequence(manager, owner.seriesCode, year);
-        const entity = manager.create(Case, {
-          caseNumber: formatCaseNumber(owner.seriesCode, year, sequence),
-          seriesCode: owner.seriesCode,
-          year,
-          sequence,
-          title: input.title.trim(),
-          description: input.description?.trim() || null,
-          organisationId: owner.id,
-          officerId: input.officerId ?? null,
-          classification: input.classification ?? null,
-          confidential: input.confidential ?? false,
-          status: 'open',
-          closedReason: null,
-          closedAt: null,
-          documentCount: 0,
-          registeredBy: actor.userId,
-          version: 1,
-          createdAt: now,
-          updatedAt: now,
-        });
-        // Every column is given, so skip TypeORM's re-read of defaults after the insert.
-        const inserted = await manager
-          .createQueryBuilder()
-          .insert()
-          .into(Case)
-          .values(entity)
-          .updateEntity(false)
-          .execute();
-        entity.id = (inserted.raw as { insertId: number }).insertId;
-        const dto = CaseDto.from(entity);
-        await this.audit.record(manager, actor, {
-          action: 'case.created',
-          entity: 'case',
-          entityId: entity.id,
-          after: dto,
-        });
-        return dto;
-      }),
+      this.dataSource.transaction((manager) => this.registerIn(manager, input, actor)),
     );
   }
 
-  async get(id: number, actor: Actor): Promise<CaseDto> {
+  /**
+   * Registers a case inside the caller's transaction (which then holds the series' sequence row
+   * until it commits, so the number is never skipped).
+   */
+  async registerIn(manager: EntityManager, input: CreateCaseDto, actor: Actor): Promise<CaseDto> {
+    const owner = await this.organisations.requireOne(
+      manager,
+      input.organisationId,
+      'organisationId',
+    );
+    if (!owner.seriesCode) {
+      throw DomainError.badRequest(
+        'organisation_without_series',
+        `${owner.name} has no seriesCode and cannot own cases; give it one first`,
+        [{ field: 'organisationId', messages: ['organisationId must have a seriesCode'] }],
+      );
+    }
+    if (input.officerId !== undefined) {
+      await this.users.requireActive(manager, input.officerId, 'officerId');
+    }
+    const now = this.clock.now();
+    const year = Number(this.clock.dayOf(now).slice(0, 4));
+    const sequence = await this.nextSequence(manager, owner.seriesCode, year);
+    const entity = manager.create(Case, {
+      caseNumber: formatCaseNumber(owner.seriesCode, year, sequence),
+      seriesCode: owner.seriesCode,
+      year,
+      sequence,
+      title: input.title.trim(),
+      description: input.description?.trim() || null,
+      organisationId: owner.id,
+      officerId: input.officerId ?? null,
+      classification: input.classification ?? null,
+      confidential: input.confidential ?? false,
+      status: 'open',
+      closedReason: null,
+      closedAt: null,
+      documentCount: 0,
+      registeredBy: actor.userId,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    });
+    // Every column is given, so skip TypeORM's re-read of defaults after the insert.
+    const inserted = await manager
+      .createQueryBuilder()
+      .insert()
+      .into(Case)
+      .values(entity)
+      .updateEntity(false)
+      .execute();
+    entity.id = (inserted.raw as { insertId: number }).insertId;
+    const dto = CaseDto.from(entity);
+    await this.audit.record(manager, actor, {
+      action: 'case.created',
+      entity: 'case',
+      entityId: entity.id,
+      after: dto,
+    });
+    return dto;
+  }
+
+  async get(id: number, actor: Actor): Promise<CaseDetailDto> {
     const entity = await this.dataSource.manager.findOneBy(Case, { id });
     if (!entity) throw DomainError.notFound('Case', id);
-    return CaseDto.from(entity, mayReadConfidential(actor));
+    return {
+      ...CaseDto.from(entity, mayReadConfidential(actor)),
+      relatedCases: await this.relatedCases(id),
+    };
+  }
+
+  /** The cases on the other side of its remisses: the sender's, and the consultees' own. */
+  private async relatedCases(id: number): Promise<RelatedCaseDto[]> {
+    const rows = await this.dataSource.manager.query<
+      {
+        relation: RelatedCaseDto['relation'];
+        id: number;
+        number: string;
+        name: string;
+        round: number;
+      }[]
+    >(
+      `SELECT 'remiss_sent_to' AS relation, c.id, c.case_number AS number, o.name, r.id AS round
+         FROM referral_round r
+         JOIN referral_round_recipient rr ON rr.round_id = r.id
+         JOIN case_record c ON c.id = rr.own_case_id
+         JOIN organisation o ON o.id = c.organisation_id
+        WHERE r.case_id = ?
+       UNION ALL
+       SELECT 'remiss_received_from', c.id, c.case_number, o.name, r.id
+         FROM referral_round_recipient rr
+         JOIN referral_round r ON r.id = rr.round_id
+         JOIN case_record c ON c.id = r.case_id
+         JOIN organisation o ON o.id = c.organisation_id
+        WHERE rr.own_case_id = ?
+        ORDER BY round, number`,
+      [id, id],
+    );
+    return rows.map((row) => ({
+      relation: row.relation,
+      caseId: Number(row.id),
+      caseNumber: row.number,
+      organisation: row.name,
+      roundId: Number(row.round),
+    }));
   }
 
   /** Newest first, with an opaque keyset cursor that stays stable while cases are registered. */

@@ -19,11 +19,14 @@ interface RecipientRow {
   answered_at: Date | null;
   late: number;
   response_id: number | null;
+  own_case_id: number | null;
+  own_case_number: string | null;
   created_at: Date;
   updated_at: Date;
   organisation_name: string;
   organisation_kind: OrganisationKind;
   organisation_email: string | null;
+  organisation_series_code: string | null;
 }
 
 /**
@@ -53,10 +56,12 @@ export async function loadRecipients(
   const rows = await manager.query<RecipientRow[]>(
     `SELECT r.id, r.round_id, r.organisation_id, r.status, r.extended_deadline, r.email,
             r.invitation_count, r.invitation_outbox_id, r.sent_at, r.failed_at, r.failure_reason,
-            r.answered_at, r.late, r.response_id, r.created_at, r.updated_at, o.name AS organisation_name,
-            o.kind AS organisation_kind, o.email AS organisation_email
+            r.answered_at, r.late, r.response_id, r.own_case_id, oc.case_number AS own_case_number,
+            r.created_at, r.updated_at, o.name AS organisation_name, o.kind AS organisation_kind,
+            o.email AS organisation_email, o.series_code AS organisation_series_code
        FROM referral_round_recipient r
        JOIN organisation o ON o.id = r.organisation_id
+       LEFT JOIN case_record oc ON oc.id = r.own_case_id
       WHERE ${conditions.join(' AND ')}
       ORDER BY ${orderBy === 'name' ? 'o.name, r.id' : 'r.id'}`,
     parameters,
@@ -77,6 +82,8 @@ export async function loadRecipients(
       answeredAt: row.answered_at,
       late: Number(row.late) === 1,
       responseId: row.response_id,
+      ownCaseId: row.own_case_id,
+      ownCaseNumber: row.own_case_number,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
       organisation: Object.assign(new Organisation(), {
@@ -84,6 +91,7 @@ export async function loadRecipients(
         name: row.organisation_name,
         kind: row.organisation_kind,
         email: row.organisation_email,
+        seriesCode: row.organisation_series_code,
       }),
     }),
   );

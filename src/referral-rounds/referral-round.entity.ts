@@ -132,6 +132,7 @@ export class ReferralRoundDocument {
   unique: true,
 })
 @Index('ix_referral_round_recipient_organisation', ['organisationId', 'id'])
+@Index('ix_referral_round_recipient_own_case', ['ownCaseId'])
 export class RoundRecipient {
   @PrimaryGeneratedColumn({ unsigned: true })
   id: number;
@@ -189,6 +190,20 @@ export class RoundRecipient {
   /** The answer that counts (the latest); earlier ones are kept. */
   @Column({ name: 'response_id', type: 'int', unsigned: true, nullable: true })
   responseId: number | null;
+
+  /** The case the consultee registered the remiss in, in its own series (when it has one). */
+  @Column({ name: 'own_case_id', type: 'int', unsigned: true, nullable: true })
+  ownCaseId: number | null;
+
+  @ManyToOne(() => Case, { onDelete: 'RESTRICT', onUpdate: 'RESTRICT' })
+  @JoinColumn({
+    name: 'own_case_id',
+    foreignKeyConstraintName: 'fk_referral_round_recipient_own_case',
+  })
+  ownCase?: Case | null;
+
+  /** The own case's number, when loaded with the recipient (not a column). */
+  ownCaseNumber?: string | null;
 
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;

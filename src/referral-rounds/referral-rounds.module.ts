@@ -1,7 +1,10 @@
 import { Module } from '@nestjs/common';
 import { StorageModule } from '../documents/storage/storage.module.js';
+import { CasesModule } from '../cases/cases.module.js';
+import { DocumentsModule } from '../documents/documents.module.js';
 import { MeetingsModule } from '../meetings/meetings.module.js';
 import { MailModule } from '../mail/mail.module.js';
+import { ConsulteeCases } from './consultee-cases.service.js';
 import { RespondController } from './respond.controller.js';
 import { RespondService } from './respond.service.js';
 import { RoundDispatchService } from './round-dispatch.service.js';
@@ -16,7 +19,7 @@ import { SecureLinks } from './secure-links.service.js';
 
 // remissrundor: preparing, sending, following up, and the secure links
 @Module({
-  imports: [MailModule, StorageModule, MeetingsModule],
+  imports: [MailModule, StorageModule, MeetingsModule, CasesModule, DocumentsModule],
   controllers: [CaseRoundsController, RoundsController, RecipientsController, RespondController],
   providers: [
     RoundsService,
@@ -24,6 +27,7 @@ import { SecureLinks } from './secure-links.service.js';
     RoundDispatchService,
     RespondService,
     SecureLinks,
+    ConsulteeCases,
   ],
   exports: [RoundsService, RoundQueriesService, RoundDispatchService, RespondService, SecureLinks],
 })

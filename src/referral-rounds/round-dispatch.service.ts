@@ -12,6 +12,7 @@ import { planRecipientReminders } from '../deadlines/reminder-plan.js';
 import { retryOnDeadlock } from '../database/transaction.js';
 import { lockVersioned } from '../database/versioned-lock.js';
 import type { Document } from '../documents/document.entity.js';
+import { ConsulteeCases } from './consultee-cases.service.js';
 import { ExtractsService } from '../meetings/extracts.service.js';
 import { MeetingItem } from '../meetings/meeting.entity.js';
 import { RESPONSE_LINK_PLACEHOLDER } from '../mail/mail-templates.js';
@@ -50,6 +51,7 @@ export class RoundDispatchService {
     private readonly links: SecureLinks,
     private readonly audit: AuditService,
     private readonly extracts: ExtractsService,
+    private readonly consulteeCases: ConsulteeCases,
     private readonly clock: Clock,
   ) {}
 
@@ -71,6 +73,7 @@ export class RoundDispatchService {
         const sending = await this.loadSending(manager, round);
         this.assertSendable(sending, pending, today);
         const outboxIds = await this.invite(manager, sending, pending, false);
+        await this.consulteeCases.open(manager, sending, pending, actor);
         const now = this.clock.now();
         round.status = 'sent';
         round.sentAt ??= now;

@@ -197,9 +197,11 @@ export class RoundQueriesService {
    * Who owes what across rounds: recipients by their own deadline, soonest first; `overdue`
    * keeps those whose deadline passed with neither answer nor decline.
    */
+  /** Who owes what across rounds; `scope` keeps it to some organisations (an inbox). */
   async listRecipients(
     query: RecipientQueryDto,
     actor: Actor,
+    scope?: { organisationIds: readonly number[] },
   ): Promise<Page<RecipientFollowUpDto>> {
     const limit = query.limit ?? 50;
     const deadline = 'COALESCE(r.extended_deadline, rr.deadline)';
@@ -208,6 +210,8 @@ export class RoundQueriesService {
       .innerJoinAndMapOne('r.round', ReferralRound, 'rr', 'rr.id = r.round_id')
       .innerJoinAndMapOne('rr.case', Case, 'c', 'c.id = rr.case_id')
       .innerJoinAndMapOne('r.organisation', Organisation, 'o', 'o.id = r.organisation_id')
+      .innerJoinAndMapOne('c.organisation', Organisation, 'so', 'so.id = c.organisation_id')
+      .leftJoinAndMapOne('r.ownCase', Case, 'oc', 'oc.id = r.own_case_id')
       .orderBy(deadline, 'ASC')
       .addOrderBy('r.id', 'ASC')
       .limit(limit + 1);
@@ -218,6 +222,10 @@ export class RoundQueriesService {
       builder.andWhere(`NOT (r.status = 'sent' AND ${deadline} < :today)`, { today });
     }
     if (query.status) builder.andWhere('r.status = :status', { status: query.status });
+    if (scope) {
+      if (scope.organisationIds.length === 0) return { items: [], nextCursor: null };
+      builder.andWhere('r.organisation_id IN (:...scope)', { scope: scope.organisationIds });
+    }
     if (query.organisationId) {
       builder.andWhere('r.organisation_id = :organisationId', {
         organisationId: query.organisationId,
@@ -256,6 +264,8 @@ export class RoundQueriesService {
           caseId: owner.id,
           caseNumber: owner.caseNumber,
           title: owner.confidential && !mayRead ? null : round.title,
+          status: round.status,
+          sender: owner.organisation!.name,
         },
       };
     });
@@ -327,6 +337,8 @@ export class RoundQueriesService {
       late: recipient.late,
       failureReason: recipient.failureReason,
       extensions,
+      ownCaseId: recipient.ownCaseId ?? null,
+      ownCaseNumber: recipient.ownCaseNumber ?? recipient.ownCase?.caseNumber ?? null,
     };
   }
 }

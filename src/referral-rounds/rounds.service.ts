@@ -8,6 +8,7 @@ import { DomainError } from '../common/domain-error.js';
 import { MeetingItem } from '../meetings/meeting.entity.js';
 import { Case } from '../cases/case.entity.js';
 import { insertRows } from '../database/bulk-insert.js';
+import { retryOnDeadlock } from '../database/transaction.js';
 import { lockVersioned } from '../database/versioned-lock.js';
 import { cancelRoundReminders } from '../deadlines/reminder-plan.js';
 import { Document } from '../documents/document.entity.js';
@@ -188,18 +189,21 @@ export class RoundsService {
 
   /** Closes (avslutar) the round: no more answers through links, no more reminders. */
   async close(id: number, reason: string, actor: Actor): Promise<RoundDto> {
-    return this.dataSource.transaction(async (manager) => {
-      const round = await lockVersioned(manager, ReferralRound, id, 'Round');
-      assertRoundTransition(round.status, 'closed');
-      const before = auditView(await this.queries.get(id, actor, manager));
-      round.status = 'closed';
-      round.closedAt = this.clock.now();
-      round.closedReason = reason.trim();
-      // Every secure link of the round stops working now, and no reminder goes out any more.
-      await this.links.voidForRound(manager, id);
-      await cancelRoundReminders(manager, id, round.closedAt);
-      return this.saveChange(manager, round, actor, 'round.closed', before);
-    });
+    // The reminder sweep may hold the same reminder rows; a deadlock victim is run again.
+    return retryOnDeadlock(() =>
+      this.dataSource.transaction(async (manager) => {
+        const round = await lockVersioned(manager, ReferralRound, id, 'Round');
+        assertRoundTransition(round.status, 'closed');
+        const before = auditView(await this.queries.get(id, actor, manager));
+        round.status = 'closed';
+        round.closedAt = this.clock.now();
+        round.closedReason = reason.trim();
+        // Every secure link of the round stops working now, and no reminder goes out any more.
+        await this.links.voidForRound(manager, id);
+        await cancelRoundReminders(manager, id, round.closedAt);
+        return this.saveChange(manager, round, actor, 'round.closed', before);
+      }),
+    );
   }
 
   private async saveChange(

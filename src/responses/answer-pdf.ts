@@ -1,4 +1,4 @@
-import PDFDocument from 'pdfkit';
+import { renderSimplePdf } from '../documents/simple-pdf.js';
 import { POSITION_LABELS, RECEIVED_VIA_LABELS } from './positions.js';
 import type { Position, ReceivedVia } from './response.entity.js';
 
@@ -40,35 +40,13 @@ export function decisionLine(decision: AnswerDocument['decision']): string | nul
  * the position, the decision reference, the summary and every section comment.
  */
 export function renderAnswerPdf(answer: AnswerDocument): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const pdf = new PDFDocument({
-      size: 'A4',
-      margins: { top: 56, bottom: 56, left: 64, right: 64 },
-      lang: 'sv-SE',
-      displayTitle: true,
-      info: {
-        Title: `Remissvar från ${answer.organisation} (${answer.caseNumber})`,
-        Author: answer.organisation,
-        Subject: answer.roundTitle,
-        Creator: `${answer.municipalityName} – remisstjänsten`,
-      },
-    });
-    const chunks: Buffer[] = [];
-    pdf.on('data', (chunk: Buffer) => chunks.push(chunk));
-    pdf.on('end', () => resolve(Buffer.concat(chunks)));
-    pdf.on('error', reject);
-
-    const heading = (text: string) =>
-      pdf.moveDown(0.8).font('Helvetica-Bold').fontSize(12).text(text).moveDown(0.2);
-    const body = (text: string) => pdf.font('Helvetica').fontSize(11).text(text, { lineGap: 2 });
-    const field = (label: string, value: string) =>
-      pdf
-        .font('Helvetica-Bold')
-        .fontSize(11)
-        .text(`${label}: `, { continued: true })
-        .font('Helvetica')
-        .text(value);
-
+  const info = {
+    title: `Remissvar från ${answer.organisation} (${answer.caseNumber})`,
+    author: answer.organisation,
+    subject: answer.roundTitle,
+    creator: `${answer.municipalityName} – remisstjänsten`,
+  };
+  return renderSimplePdf(info, ({ pdf, heading, body, field }) => {
     pdf.font('Helvetica').fontSize(9).fillColor('#444444').text(answer.municipalityName);
     pdf.fillColor('#000000').moveDown(0.5).font('Helvetica-Bold').fontSize(18).text('Remissvar');
     pdf.font('Helvetica').fontSize(12).text(answer.organisation).moveDown(0.6);
@@ -96,6 +74,5 @@ export function renderAnswerPdf(answer: AnswerDocument): Promise<Buffer> {
         body(comment.text);
       }
     }
-    pdf.end();
   });
 }

@@ -109,6 +109,7 @@ export class ResponseQueriesService {
     ]);
     const documentIds = [
       ...responses.map((response) => response.documentId),
+      ...responses.flatMap((response) => response.replyDocumentId ?? []),
       ...extra.map((link) => link.documentId),
     ];
     const documents = new Map(
@@ -154,6 +155,9 @@ export class ResponseQueriesService {
         late: response.late,
         documentId: response.documentId,
         documentNumber: document.documentNumber,
+        replyDocumentNumber: response.replyDocumentId
+          ? (documents.get(response.replyDocumentId)?.documentNumber ?? null)
+          : null,
         attachments: extra
           .filter((link) => link.responseId === response.id)
           .map((link) => {

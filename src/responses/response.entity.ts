@@ -104,6 +104,17 @@ export class Response {
   })
   document?: Document;
 
+  /** The same answer as an outgoing document of the consultee's own case, when it keeps one. */
+  @Column({ name: 'reply_document_id', type: 'int', unsigned: true, nullable: true })
+  replyDocumentId: number | null;
+
+  @ManyToOne(() => Document, { onDelete: 'RESTRICT', onUpdate: 'RESTRICT' })
+  @JoinColumn({
+    name: 'reply_document_id',
+    foreignKeyConstraintName: 'fk_referral_round_response_reply_document',
+  })
+  replyDocument?: Document | null;
+
   /** The earlier answer this one replaces; both are kept. */
   @Column({ name: 'supersedes_id', type: 'int', unsigned: true, nullable: true })
   supersedesId: number | null;

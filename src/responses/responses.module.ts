@@ -4,7 +4,9 @@ import { uploadsModule } from '../documents/uploads.js';
 import { MailModule } from '../mail/mail.module.js';
 import { ReferralRoundsModule } from '../referral-rounds/referral-rounds.module.js';
 import { CompilationService } from './compilation.service.js';
+import { InboxController } from './inbox.controller.js';
 import { LinkResponsesController } from './link-responses.controller.js';
+import { MemoService } from './memo.service.js';
 import { ResponsePage } from './response-page.js';
 import { ResponseQueriesService } from './response-queries.service.js';
 import { MAX_ANSWER_FILES, ResponsesController } from './responses.controller.js';
@@ -19,7 +21,13 @@ import { ResponsesService } from './responses.service.js';
     // An answer's comments arrive as one form field each, or as one JSON field.
     uploadsModule({ files: MAX_ANSWER_FILES, fields: 600, fieldSize: 1024 * 1024 }),
   ],
-  controllers: [ResponsesController, LinkResponsesController],
-  providers: [ResponsesService, ResponseQueriesService, ResponsePage, CompilationService],
+  controllers: [ResponsesController, LinkResponsesController, InboxController],
+  providers: [
+    ResponsesService,
+    ResponseQueriesService,
+    ResponsePage,
+    CompilationService,
+    MemoService,
+  ],
 })
 export class ResponsesModule {}

@@ -145,7 +145,11 @@ export class ResponsesService {
    */
   private async submit(submission: Submission): Promise<ResponseDto> {
     const { round, recipient, organisation } = await this.load(submission);
-    const normalised = normalise(submission.answer, round, submission.files.length);
+    const normalised = withOwnCase(
+      normalise(submission.answer, round, submission.files.length),
+      organisation,
+      await this.ownCaseNumber(recipient),
+    );
     const bodyHash = hashAnswer(
       normalised,
       await Promise.all(submission.files.map((file) => sha256Of(file.path))),
@@ -259,6 +263,8 @@ export class ResponsesService {
     const deadline = recipient.extendedDeadline ?? round.deadline;
     const late = today > deadline;
     const registered: { id: number; documentNumber: string }[] = [];
+    const ownCaseNumber = await this.ownCaseNumber(recipient);
+    const reference = ownCaseNumber ? ` (${ownCaseNumber})` : '';
     for (const [index, file] of files.entries()) {
       const { document } = await this.documents.registerStored(
         manager,
@@ -266,8 +272,8 @@ export class ResponsesService {
         {
           title:
             index === 0
-              ? `Remissvar från ${organisation.name}`
-              : `Bilaga ${index} till remissvar från ${organisation.name}`,
+              ? `Remissvar från ${organisation.name}${reference}`
+              : `Bilaga ${index} till remissvar från ${organisation.name}${reference}`,
           direction: 'incoming',
           counterpart: organisation.name,
           date: today,
@@ -276,6 +282,25 @@ export class ResponsesService {
         submission.actor,
       );
       registered.push(document);
+    }
+    // The consultee's own case keeps the same answer as outgoing, naming the sender's case.
+    let replyDocumentId: number | null = null;
+    if (recipient.ownCaseId) {
+      const owner = await manager.findOneByOrFail(Case, { id: round.caseId });
+      const sender = await manager.findOneByOrFail(Organisation, { id: owner.organisationId });
+      const { document } = await this.documents.registerStored(
+        manager,
+        recipient.ownCaseId,
+        {
+          title: `Remissvar till ${sender.name} (${owner.caseNumber})`,
+          direction: 'outgoing',
+          counterpart: sender.name,
+          date: today,
+        },
+        files[0],
+        submission.actor,
+      );
+      replyDocumentId = document.id;
     }
     const response = manager.create(Response, {
       roundId: round.id,
@@ -291,6 +316,7 @@ export class ResponsesService {
       submittedAt: now,
       late,
       documentId: registered[0].id,
+      replyDocumentId,
       supersedesId: recipient.responseId,
       idempotencyKey: submission.idempotencyKey ?? null,
       bodyHash,
@@ -355,6 +381,15 @@ export class ResponsesService {
       },
     });
     return { id: response.id, outboxIds };
+  }
+
+  private async ownCaseNumber(recipient: RoundRecipient): Promise<string | null> {
+    if (!recipient.ownCaseId) return null;
+    const own = await this.dataSource.manager.findOne(Case, {
+      select: { id: true, caseNumber: true },
+      where: { id: recipient.ownCaseId },
+    });
+    return own?.caseNumber ?? null;
   }
 
   /** The receipt (kvittens) to the organisation's mailbox, naming the registered document. */
@@ -472,4 +507,25 @@ function assertSameAnswer(repeated: Response, bodyHash: string): void {
       'This Idempotency-Key was already used for a different answer',
     );
   }
+}
+
+/**
+ * An answer from an organisation that registered the remiss in a case of its own names that case
+ * as its decision's case number unless it gave one.
+ */
+function withOwnCase(
+  answer: Normalised,
+  organisation: Organisation,
+  ownCaseNumber: string | null,
+): Normalised {
+  if (!ownCaseNumber || answer.decision?.caseNumber) return answer;
+  return {
+    ...answer,
+    decision: {
+      organ: answer.decision?.organ ?? organisation.name,
+      date: answer.decision?.date ?? null,
+      paragraph: answer.decision?.paragraph ?? null,
+      caseNumber: ownCaseNumber,
+    },
+  };
 }

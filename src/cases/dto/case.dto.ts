@@ -193,6 +193,33 @@ export class CaseDto {
   }
 }
 
+/** A case on the other side of a remiss: the sender's, or a consultee's own. */
+export class RelatedCaseDto {
+  @ApiProperty({
+    enum: ['remiss_received_from', 'remiss_sent_to'],
+    description:
+      "remiss_received_from: this case is the consultee's and the other sent the remiss; remiss_sent_to: this case sent it to the other",
+  })
+  relation: 'remiss_received_from' | 'remiss_sent_to';
+
+  @ApiProperty({ example: 12 })
+  caseId: number;
+
+  @ApiProperty({ example: 'SFN 2026/0130' })
+  caseNumber: string;
+
+  @ApiProperty({ example: 'Servicenämnden' })
+  organisation: string;
+
+  @ApiProperty({ example: 3, description: 'The referral round that links them' })
+  roundId: number;
+}
+
+export class CaseDetailDto extends CaseDto {
+  @ApiProperty({ type: [RelatedCaseDto] })
+  relatedCases: RelatedCaseDto[];
+}
+
 export class CasePageDto {
   @ApiProperty({ type: [CaseDto] })
   items: CaseDto[];

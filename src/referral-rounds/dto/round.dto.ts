@@ -87,6 +87,16 @@ export class RecipientDto {
 
   @ApiProperty({ type: [ExtensionDto], description: 'Extensions (anstånd) granted, oldest first' })
   extensions: ExtensionDto[];
+
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: "The consultee's own case for this remiss, registered in its series when sent",
+  })
+  ownCaseId: number | null;
+
+  @ApiProperty({ nullable: true, type: String, example: 'SFN 2026/0130' })
+  ownCaseNumber: string | null;
 }
 
 export class RecipientRoundDto {
@@ -101,6 +111,12 @@ export class RecipientRoundDto {
 
   @ApiProperty({ nullable: true, type: String, description: 'null when withheld (confidential)' })
   title: string | null;
+
+  @ApiProperty({ enum: ROUND_STATUSES })
+  status: RoundStatus;
+
+  @ApiProperty({ example: 'Kommunstyrelsen', description: 'The organisation that sent the remiss' })
+  sender: string;
 }
 
 /** A recipient in the follow-up list across rounds: who owes what, by when. */

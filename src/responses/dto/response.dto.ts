@@ -175,6 +175,14 @@ export class ResponseDto {
   @ApiProperty({ example: 'KS 2026/0012-7' })
   documentNumber: string;
 
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'SFN 2026/0130-3',
+    description: "The same answer as an outgoing document of the consultee's own case",
+  })
+  replyDocumentNumber: string | null;
+
   @ApiProperty({ type: [ResponseFileDto], description: 'Further files, each a document' })
   attachments: ResponseFileDto[];
 

@@ -1,0 +1,124 @@
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DataSource } from 'typeorm';
+import type { Actor } from '../common/actor.js';
+import { Clock } from '../common/clock.js';
+import { DomainError } from '../common/domain-error.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/env.schema.js';
+import { Case } from '../cases/case.entity.js';
+import { Organisation } from '../organisations/organisation.entity.js';
+import { loadRecipients } from '../referral-rounds/recipient-rows.js';
+import { ReferralRound } from '../referral-rounds/referral-round.entity.js';
+import { RoundQueriesService } from '../referral-rounds/round-queries.service.js';
+import { User } from '../users/user.entity.js';
+import { buildMemo, type MemoWording } from '../word/memo.docx.js';
+import { Response, ResponseComment } from './response.entity.js';
+
+/** Who may open an inbox entry: the recipient organisation's own people, registrars and admins. */
+export function mayHandleFor(actor: Actor, organisationId: number): boolean {
+  return (
+    actor.roles.includes('admin') ||
+    actor.roles.includes('registrar') ||
+    actor.organisationIds.includes(organisationId)
+  );
+}
+
+// tjänsteskrivelse: the consultee's draft memo for its own committee
+@Injectable()
+export class MemoService {
+  private readonly wording: MemoWording;
+  private readonly logo: Buffer | null;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly rounds: RoundQueriesService,
+    private readonly clock: Clock,
+  ) {
+    const folder = resolve(config.templatesDir, 'word');
+    this.wording = JSON.parse(readFileSync(resolve(folder, 'memo.json'), 'utf8')) as MemoWording;
+    const logo = resolve(folder, 'logo.png');
+    this.logo = existsSync(logo) ? readFileSync(logo) : null;
+  }
+
+  /**
+   * The memo for a recipient that registered the remiss in a case of its own: the remiss as its
+   * background, and the organisation's answer (when it has given one) as its statement.
+   */
+  async build(recipientId: number, actor: Actor): Promise<{ bytes: Buffer; fileName: string }> {
+    const manager = this.dataSource.manager;
+    const found = await manager.query<{ round_id: number }[]>(
+      'SELECT round_id FROM referral_round_recipient WHERE id = ?',
+      [recipientId],
+    );
+    if (found.length === 0) throw DomainError.notFound('Recipient', recipientId);
+    const [recipient] = await loadRecipients(manager, Number(found[0].round_id), {
+      id: recipientId,
+    });
+    if (!mayHandleFor(actor, recipient.organisationId)) {
+      throw new DomainError(
+        HttpStatus.FORBIDDEN,
+        'not_your_organisation',
+        `Only ${recipient.organisation!.name}'s own users, registrars and admins may draft its memo`,
+      );
+    }
+    if (!recipient.ownCaseNumber) {
+      throw DomainError.conflict(
+        'no_own_case',
+        `${recipient.organisation!.name} keeps no case series here, so the remiss has no case of its own to write a memo in`,
+      );
+    }
+    const round = await manager.findOneByOrFail(ReferralRound, { id: recipient.roundId });
+    const owner = await manager.findOneByOrFail(Case, { id: round.caseId });
+    const sender = await manager.findOneByOrFail(Organisation, { id: owner.organisationId });
+    const response = recipient.responseId
+      ? await manager.findOneBy(Response, { id: recipient.responseId })
+      : null;
+    const comments = response
+      ? await manager.find(ResponseComment, {
+          where: { responseId: response.id },
+          order: { position: 'ASC' },
+        })
+      : [];
+    const officer = actor.userId
+      ? await manager.findOne(User, {
+          select: { id: true, name: true },
+          where: { id: actor.userId },
+        })
+      : null;
+    const documents = await this.rounds.documents(manager, round.id);
+    const bytes = await buildMemo(
+      {
+        municipalityName: this.config.municipalityName,
+        officer: officer?.name ?? actor.label,
+        officerPhone: null,
+        date: this.clock.today(),
+        caseNumber: recipient.ownCaseNumber,
+        committee: recipient.organisation!.name,
+        roundTitle: round.title.replace(/^remiss\s*[:–-]\s*/i, ''),
+        sender: sender.name,
+        senderCaseNumber: owner.caseNumber,
+        deadline: recipient.extendedDeadline ?? round.deadline,
+        proposal: null,
+        background: round.message,
+        statement: response?.summary ?? null,
+        comments: comments.map((comment) => ({
+          sectionRef: comment.sectionRef,
+          sectionTitle:
+            round.sections.find((section) => section.ref === comment.sectionRef)?.title ?? null,
+          text: comment.text,
+        })),
+        signatures: [],
+        attachments: documents.map((document, index) => `Bilaga ${index + 1}, ${document.title}.`),
+        draft: response === null,
+      },
+      this.wording,
+      this.logo,
+    );
+    const fileName = `Tjänsteskrivelse ${recipient.ownCaseNumber.replace(/\//g, '-')}.docx`;
+    return { bytes, fileName };
+  }
+}
