@@ -7,6 +7,7 @@ import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/env.schema.js';
+import { retryOnDeadlock } from '../database/transaction.js';
 import { lockVersioned } from '../database/versioned-lock.js';
 import { RESPONSE_LINK_PLACEHOLDER } from '../mail/mail-templates.js';
 import { OutboxService } from '../mail/outbox.service.js';
@@ -39,68 +40,71 @@ export class ExtensionsService {
     input: GrantExtensionDto,
     actor: Actor,
   ): Promise<ExtensionDto> {
-    const { extension, outboxIds } = await this.dataSource.transaction(async (manager) => {
-      const round = await lockVersioned(manager, ReferralRound, roundId, 'Round');
-      if (round.status !== 'sent') {
-        throw DomainError.conflict(
-          'round_not_sent',
-          `Round ${roundId} is ${round.status}; extensions are granted in a sent round`,
+    // The reminder sweep may lock the same reminder rows; a deadlock victim is run again.
+    const { extension, outboxIds } = await retryOnDeadlock(() =>
+      this.dataSource.transaction(async (manager) => {
+        const round = await lockVersioned(manager, ReferralRound, roundId, 'Round');
+        if (round.status !== 'sent') {
+          throw DomainError.conflict(
+            'round_not_sent',
+            `Round ${roundId} is ${round.status}; extensions are granted in a sent round`,
+          );
+        }
+        const recipient = await manager.findOne(RoundRecipient, {
+          where: { id: recipientId, roundId },
+          lock: { mode: 'pessimistic_write' },
+        });
+        if (!recipient) throw DomainError.notFound('Recipient', recipientId);
+        if (recipient.status !== 'sent') {
+          throw DomainError.conflict(
+            'recipient_not_awaiting_answer',
+            `Recipient ${recipientId} is ${recipient.status}; only one that owes an answer gets an extension`,
+          );
+        }
+        const previous = recipient.extendedDeadline ?? round.deadline;
+        if (input.deadline <= previous) {
+          throw DomainError.validation([
+            {
+              field: 'deadline',
+              messages: [`deadline must be later than the current deadline ${previous}`],
+            },
+          ]);
+        }
+        const now = this.clock.now();
+        const extension = manager.create(Extension, {
+          recipientId,
+          previousDeadline: previous,
+          deadline: input.deadline,
+          reason: input.reason.trim(),
+          grantedBy: actor.userId,
+          grantedAt: now,
+        });
+        await manager.insert(Extension, extension);
+        await manager.update(
+          RoundRecipient,
+          { id: recipientId },
+          { extendedDeadline: input.deadline, updatedAt: now },
         );
-      }
-      const recipient = await manager.findOne(RoundRecipient, {
-        where: { id: recipientId, roundId },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (!recipient) throw DomainError.notFound('Recipient', recipientId);
-      if (recipient.status !== 'sent') {
-        throw DomainError.conflict(
-          'recipient_not_awaiting_answer',
-          `Recipient ${recipientId} is ${recipient.status}; only one that owes an answer gets an extension`,
+        await cancelPlannedReminders(manager, [recipientId], now);
+        await planRecipientReminders(
+          manager,
+          [{ recipientId, deadline: input.deadline }],
+          round.reminderPolicy ?? DEFAULT_REMINDER_POLICY,
+          now,
+          this.config.tzRegion,
         );
-      }
-      const previous = recipient.extendedDeadline ?? round.deadline;
-      if (input.deadline <= previous) {
-        throw DomainError.validation([
-          {
-            field: 'deadline',
-            messages: [`deadline must be later than the current deadline ${previous}`],
-          },
-        ]);
-      }
-      const now = this.clock.now();
-      const extension = manager.create(Extension, {
-        recipientId,
-        previousDeadline: previous,
-        deadline: input.deadline,
-        reason: input.reason.trim(),
-        grantedBy: actor.userId,
-        grantedAt: now,
-      });
-      await manager.insert(Extension, extension);
-      await manager.update(
-        RoundRecipient,
-        { id: recipientId },
-        { extendedDeadline: input.deadline, updatedAt: now },
-      );
-      await cancelPlannedReminders(manager, [recipientId], now);
-      await planRecipientReminders(
-        manager,
-        [{ recipientId, deadline: input.deadline }],
-        round.reminderPolicy ?? DEFAULT_REMINDER_POLICY,
-        now,
-        this.config.tzRegion,
-      );
-      const outboxIds = await this.confirm(manager, round, recipient, extension);
-      const dto = extensionDto(extension);
-      await this.audit.record(manager, actor, {
-        action: 'round.extension_granted',
-        entity: 'referral_round',
-        entityId: roundId,
-        before: { recipientId, deadline: previous },
-        after: dto,
-      });
-      return { extension: dto, outboxIds };
-    });
+        const outboxIds = await this.confirm(manager, round, recipient, extension);
+        const dto = extensionDto(extension);
+        await this.audit.record(manager, actor, {
+          action: 'round.extension_granted',
+          entity: 'referral_round',
+          entityId: roundId,
+          before: { recipientId, deadline: previous },
+          after: dto,
+        });
+        return { extension: dto, outboxIds };
+      }),
+    );
     this.outbox.dispatch(outboxIds);
     return extension;
   }
