@@ -85,6 +85,11 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
   { name: 'Exempel Hamn AB', kind: 'company', email: 'info@exempelhamn.se' },
   { name: 'Gymnasieförbundet', kind: 'federation', email: 'registrator@gymnasieforbundet.se' },
   { name: 'Funktionsrätt Exempel', kind: 'external', email: 'styrelsen@funktionsratt-exempel.se' },
+  {
+    name: 'DHR Exempel – förbundet för delaktighet',
+    kind: 'external',
+    email: 'exempel@dhr.se',
+  },
   { name: 'Pensionärsrådet', kind: 'external', email: 'pensionarsradet@exempel.se' },
 ];
 
@@ -119,6 +124,13 @@ export const DEMO_USERS: DemoUser[] = [
     roles: ['respondent'],
     organisations: ['Servicenämnden'],
     what: 'respondent for Servicenämnden / kontaktperson',
+  },
+  {
+    name: 'Bo Barn- och ungdomsnämnden',
+    email: 'bun@exempel.se',
+    roles: ['respondent'],
+    organisations: ['Barn- och ungdomsnämnden'],
+    what: 'respondent for Barn- och ungdomsnämnden / kontaktperson',
   },
   {
     name: 'Rut Revisor',
@@ -172,22 +184,6 @@ export const DEMO_CASES: DemoCase[] = [
           '5. Social sammanhållning och delaktighet',
           '5.1 a  Ett fokuserat arbete kring sociala nätverk ska bedrivas.',
         ],
-      },
-    ],
-  },
-  {
-    title: 'Remissvar gällande förslag till strategi för etnisk och kulturell inkludering',
-    description: 'Servicenämndens yttrande över kommunstyrelsens förslag till strategi.',
-    organisation: 'Servicenämnden',
-    classification: '1.4.2',
-    documents: [
-      {
-        fileName: 'Remiss från kommunstyrelsen.pdf',
-        title: 'Remiss: Strategi för etnisk och kulturell inkludering',
-        direction: 'incoming',
-        counterpart: 'Kommunstyrelsen',
-        date: '2021-05-21',
-        lines: ['Remiss', 'Svar senast 2021-08-20.'],
       },
     ],
   },
@@ -250,6 +246,7 @@ export const DEMO_ANSWERS_IN_TIME: DemoAnswer[] = [
       'Barn- och ungdomsnämnden ställer sig bakom förslaget till strategi. Nämndens verksamheter ' +
       'bidrar redan i dag till flera av målen, särskilt inom fritids- och skolområdet.',
     decision: { organ: 'Barn- och ungdomsnämnden', paragraph: '54' },
+    asUser: 'bun@exempel.se',
   },
   {
     organisation: 'Exempel Hamn AB',
@@ -259,8 +256,8 @@ export const DEMO_ANSWERS_IN_TIME: DemoAnswer[] = [
   },
 ];
 
-/** Servicenämnden's answer, after the deadline, with a comment on point 4.3 a (the reference case). */
-export const DEMO_LATE_ANSWER: DemoAnswer = {
+/** Servicenämnden's answer, within its extended deadline, with a comment on point 4.3 a (the reference case). */
+export const DEMO_EXTENDED_ANSWER: DemoAnswer = {
   organisation: 'Servicenämnden',
   position: 'approve_with_comments',
   summary:
@@ -307,4 +304,47 @@ export const DEMO_DECISION = {
   decision:
     'Kommunstyrelsens utskott för integration och arbetsmarknad godkänner att strategin skickas på remissrunda till samtliga nämnder och bolag inom kommunkoncernen.',
   sendTo: ['Kommunledningskontoret'],
+};
+
+/** The outside bodies the remiss also goes to; they answer through their links only. */
+export const DEMO_OUTSIDE_RECIPIENTS = [
+  'Funktionsrätt Exempel',
+  'DHR Exempel – förbundet för delaktighet',
+];
+
+/** Servicenämnden asks for more time: its committee meets after the deadline. */
+export const DEMO_EXTENSION = {
+  organisation: 'Servicenämnden',
+  reason:
+    'Servicenämnden sammanträder först efter svarstiden och behöver fatta beslut om yttrandet.',
+  /** Days after the day it is granted. */
+  days: 14,
+};
+
+/** Kommunstyrelsen's final decision on the strategy, after the remiss. */
+export const DEMO_FINAL_DECISION = {
+  organisation: 'Kommunstyrelsen',
+  paragraph: 142,
+  meeting: {
+    startsAt: '13:00',
+    place: 'Stadshuset, sessionssalen',
+    chair: 'Johan Persson',
+    secretary: 'Sven Sekreterare',
+    adjusters: ['Dzenita Abaza', 'Carl-Henrik Sölvinger'],
+    present: [
+      'Johan Persson, ordförande',
+      'Dzenita Abaza',
+      'Carl-Henrik Sölvinger',
+      'Anna Bergström',
+    ],
+    keptAt: 'Kommunledningskontoret, Stadshuset',
+  },
+  title: 'Strategi för etnisk och kulturell inkludering – antagande',
+  documents:
+    'Kommunledningskontorets skrivelse.\nRemissammanställning.\nFörslag till strategi för etnisk och kulturell inkludering.',
+  background:
+    'Förslaget till strategi har varit på remiss hos samtliga nämnder och bolag inom kommunkoncernen samt hos två funktionsrättsorganisationer. Remissvaren har sammanställts. Servicenämndens synpunkt på punkt 4.3 a har lett till att ansvaret för mötesplatser i bostadsområden har flyttats till samhällsbyggnadsnämnden.',
+  decision:
+    'Kommunstyrelsen föreslår kommunfullmäktige att anta strategi för etnisk och kulturell inkludering.',
+  sendTo: ['Kommunfullmäktige'],
 };

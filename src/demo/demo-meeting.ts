@@ -8,18 +8,46 @@ import { MeetingItemsService } from '../meetings/meeting-items.service.js';
 import { MeetingItem } from '../meetings/meeting.entity.js';
 import { MeetingsService } from '../meetings/meetings.service.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
-import { DEMO_DECISION, DEMO_ROUND } from './demo-data.js';
+import { DEMO_ROUND } from './demo-data.js';
 
 const demoActor = (): Actor => ({ ...systemActor('demo'), roles: ['admin'] });
 
+/** A decision the demo records: the meeting, its § and where the numbering continues. */
+export interface DemoParagraph {
+  organisation: string;
+  paragraph: number;
+  meeting: {
+    startsAt: string;
+    place: string;
+    chair: string;
+    secretary: string;
+    adjusters: string[];
+    present: string[];
+    keptAt: string;
+  };
+  title: string;
+  documents?: string;
+  background?: string;
+  deliberation?: string;
+  decision: string;
+  sendTo: string[];
+}
+
+export interface RecordedParagraph {
+  meetingId: number;
+  itemId: number;
+  paragraph: number;
+}
+
 /**
- * Records the utskott's meeting with its § 19 (the decision to send the draft on remiss),
- * adjusts that § at once, posts the notice and registers the extract in the strategy case.
- * Done once: a second run finds the § and returns it.
+ * Records a meeting of the organisation today with the § on the strategy case, adjusts it, posts
+ * the notice and registers the extract in the case. Done once: a second run finds the § and
+ * returns it.
  */
-export async function seedDecision(
+export async function recordParagraph(
   app: INestApplication,
-): Promise<{ meetingId: number; itemId: number; paragraph: number }> {
+  spec: DemoParagraph,
+): Promise<RecordedParagraph> {
   const actor = demoActor();
   const owner = (await app.get(CasesService).list({ limit: 200 }, actor)).items.find(
     (item) => item.title === DEMO_ROUND.caseTitle,
@@ -27,38 +55,37 @@ export async function seedDecision(
   if (!owner) throw new Error(`The demo case "${DEMO_ROUND.caseTitle}" is missing`);
   const existing = await app
     .get(DataSource)
-    .manager.findOneBy(MeetingItem, { caseId: owner.id, title: DEMO_DECISION.title });
+    .manager.findOneBy(MeetingItem, { caseId: owner.id, title: spec.title });
   if (existing) {
     return { meetingId: existing.meetingId, itemId: existing.id, paragraph: existing.paragraph };
   }
   const organisation = (await app.get(OrganisationsService).list({ limit: 200 })).items.find(
-    (candidate) => candidate.name === DEMO_DECISION.organisation,
+    (candidate) => candidate.name === spec.organisation,
   );
-  if (!organisation)
-    throw new Error(`The demo organisation "${DEMO_DECISION.organisation}" is missing`);
+  if (!organisation) throw new Error(`The demo organisation "${spec.organisation}" is missing`);
   const today = app.get(Clock).today();
   const items = app.get(MeetingItemsService);
   const meetings = app.get(MeetingsService);
-  // The utskott moved here with 18 paragraphs already used this year.
+  // The organisation moved its minutes here with the year's earlier paragraphs already used.
   await items.setSequence(
     organisation.id,
-    { year: Number(today.slice(0, 4)), next: DEMO_DECISION.paragraph },
+    { year: Number(today.slice(0, 4)), next: spec.paragraph },
     actor,
   );
   const meeting = await meetings.create(
-    { organisationId: organisation.id, date: today, ...DEMO_DECISION.meeting },
+    { organisationId: organisation.id, date: today, ...spec.meeting },
     actor,
   );
   const item = await items.add(
     meeting.id,
     {
-      title: DEMO_DECISION.title,
+      title: spec.title,
       caseId: owner.id,
-      documents: DEMO_DECISION.documents,
-      background: DEMO_DECISION.background,
-      deliberation: DEMO_DECISION.deliberation,
-      decision: DEMO_DECISION.decision,
-      sendTo: DEMO_DECISION.sendTo,
+      documents: spec.documents,
+      background: spec.background,
+      deliberation: spec.deliberation,
+      decision: spec.decision,
+      sendTo: spec.sendTo,
     },
     actor,
   );

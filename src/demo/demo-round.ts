@@ -4,6 +4,7 @@ import { systemActor, type Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
 import { addDays, workingDayOnOrBefore } from '../common/working-days.js';
 import { CasesService } from '../cases/cases.service.js';
+import { ExtensionsService } from '../deadlines/extensions.service.js';
 import { DocumentsService } from '../documents/documents.service.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
 import { loadRecipients } from '../referral-rounds/recipient-rows.js';
@@ -12,7 +13,12 @@ import { RoundQueriesService } from '../referral-rounds/round-queries.service.js
 import { RoundsService } from '../referral-rounds/rounds.service.js';
 import { ResponsesService } from '../responses/responses.service.js';
 import { UsersService } from '../users/users.service.js';
-import { DEMO_ROUND, type DemoAnswer } from './demo-data.js';
+import {
+  DEMO_EXTENSION,
+  DEMO_OUTSIDE_RECIPIENTS,
+  DEMO_ROUND,
+  type DemoAnswer,
+} from './demo-data.js';
 
 const demoActor = (): Actor => ({ ...systemActor('demo'), roles: ['admin'] });
 
@@ -34,6 +40,10 @@ export async function seedRound(
   const existing = (await queries.list({ caseId: owner.id, limit: 1 }, actor)).items[0];
   if (existing) return { id: existing.id, recipients: existing.summary.total };
   const [draft] = await app.get(DocumentsService).listForCase(owner.id, actor);
+  const organisations = (await app.get(OrganisationsService).list({ limit: 200 })).items;
+  const outside = organisations
+    .filter((organisation) => DEMO_OUTSIDE_RECIPIENTS.includes(organisation.name))
+    .map((organisation) => organisation.id);
   const today = app.get(Clock).today();
   const round = await app.get(RoundsService).create(
     owner.id,
@@ -42,6 +52,7 @@ export async function seedRound(
       deadline: workingDayOnOrBefore(addDays(today, DEMO_ROUND.daysToAnswer)),
       documentIds: [draft.id],
       recipientKinds: ['committee', 'company'],
+      recipientOrganisationIds: outside,
       message: DEMO_ROUND.message,
       sections: DEMO_ROUND.sections,
       decisionItemId,
@@ -63,7 +74,6 @@ export async function seedAnswers(
 ): Promise<number> {
   const recipients = await loadRecipients(app.get(DataSource).manager, roundId);
   const organisations = (await app.get(OrganisationsService).list({ limit: 200 })).items;
-  const cases = (await app.get(CasesService).list({ limit: 200 }, demoActor())).items;
   const users = (await app.get(UsersService).list({ limit: 200 })).items;
   const today = app.get(Clock).today();
   let answered = 0;
@@ -71,10 +81,6 @@ export async function seedAnswers(
     const recipient = recipients.find((r) => r.organisation?.name === answer.organisation);
     if (!recipient || recipient.status === 'answered' || recipient.status === 'declined') continue;
     const organisation = organisations.find((o) => o.name === answer.organisation)!;
-    // The body's own case on the matter, when it keeps one in Remiss (Servicenämnden does).
-    const ownCase = cases.find(
-      (c) => c.organisationId === organisation.id && (c.title ?? '').includes('Remissvar'),
-    );
     const body = {
       position: answer.position,
       summary: answer.summary,
@@ -83,7 +89,7 @@ export async function seedAnswers(
         organ: answer.decision.organ,
         paragraph: answer.decision.paragraph,
         date: today,
-        caseNumber: ownCase?.caseNumber,
+        // The case number is the body's own case for the remiss, filled in by the service.
       },
     };
     const user = users.find((candidate) => candidate.email === answer.asUser);
@@ -112,4 +118,17 @@ export async function seedAnswers(
     answered += 1;
   }
   return answered;
+}
+
+/** Servicenämnden asks for more time and the registrar grants it (once). */
+export async function seedExtension(app: INestApplication, roundId: number): Promise<string> {
+  const recipients = await loadRecipients(app.get(DataSource).manager, roundId);
+  const recipient = recipients.find((r) => r.organisation?.name === DEMO_EXTENSION.organisation);
+  if (!recipient) throw new Error(`${DEMO_EXTENSION.organisation} is not a recipient of the round`);
+  if (recipient.extendedDeadline) return recipient.extendedDeadline;
+  const deadline = workingDayOnOrBefore(addDays(app.get(Clock).today(), DEMO_EXTENSION.days));
+  await app
+    .get(ExtensionsService)
+    .grant(roundId, recipient.id, { deadline, reason: DEMO_EXTENSION.reason }, demoActor());
+  return deadline;
 }

@@ -12,13 +12,17 @@ import { CasesService } from '../cases/cases.service.js';
 import { DocumentsService } from '../documents/documents.service.js';
 import { DOCUMENT_STORAGE, type DocumentStorage } from '../documents/storage/document-storage.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
+import { RoundQueriesService } from '../referral-rounds/round-queries.service.js';
 import { UsersService } from '../users/users.service.js';
-import { seedDecision } from './demo-meeting.js';
-import { seedAnswers, seedRound } from './demo-round.js';
+import { concludeRound, writeWordFiles } from './demo-conclusion.js';
+import { recordParagraph } from './demo-meeting.js';
+import { seedAnswers, seedExtension, seedRound } from './demo-round.js';
 import {
   DEMO_ANSWERS_IN_TIME,
   DEMO_CASES,
-  DEMO_LATE_ANSWER,
+  DEMO_DECISION,
+  DEMO_EXTENDED_ANSWER,
+  DEMO_FINAL_DECISION,
   DEMO_ORGANISATIONS,
   DEMO_PASSWORD,
   DEMO_USERS,
@@ -128,8 +132,11 @@ async function main(): Promise<void> {
     ...readEnvironment(),
   });
   const engine = await prepareInfrastructure(config);
-  // The story is played with the clock moved back: the round went out 40 days ago, two answers
-  // came in time, Servicenämnden's came after the deadline, and the rest are reminded now.
+  // The story is played with the clock moved back: 40 days ago the utskott decided (§ 19) and the
+  // round went out; 20 days ago Barn- och ungdomsnämnden answered and Exempel Hamn AB declined;
+  // 12 days ago Servicenämnden was granted more time, and 2 days ago it answered; the others
+  // were reminded after the deadline. Today the answers are compiled, the round is closed and
+  // Kommunstyrelsen decides.
   const at = async <T>(daysAgo: number, act: (app: INestApplication) => Promise<T>) => {
     const then = await createHttpApp(
       { ...config, clockOffsetMs: config.clockOffsetMs - daysAgo * DAY_MS },
@@ -144,12 +151,20 @@ async function main(): Promise<void> {
   const { round, decision } = await at(40, async (app) => {
     await seed(app.get(OrganisationsService), app.get(UsersService));
     await seedCases(app);
-    const decision = await seedDecision(app);
+    const decision = await recordParagraph(app, DEMO_DECISION);
     return { round: await seedRound(app, decision.itemId), decision };
   });
   await at(20, (app) => seedAnswers(app, round.id, DEMO_ANSWERS_IN_TIME));
-  await at(2, (app) => seedAnswers(app, round.id, [DEMO_LATE_ANSWER]));
+  const extendedTo = await at(12, (app) => seedExtension(app, round.id));
+  await at(2, (app) => seedAnswers(app, round.id, [DEMO_EXTENDED_ANSWER]));
   const app = await createHttpApp(config, engine);
+  await concludeRound(app, round.id);
+  const final = await recordParagraph(app, DEMO_FINAL_DECISION);
+  const wordDir = resolve(config.mailDir, '..', 'word');
+  const wordFiles = await writeWordFiles(app, wordDir, { roundId: round.id, decision, final });
+  const summary = await app
+    .get(RoundQueriesService)
+    .get(round.id, { ...systemActor('demo'), roles: ['admin'] });
   await app.listen(config.port);
 
   const base = config.publicUrl.href.replace(/\/$/, '');
@@ -159,28 +174,56 @@ async function main(): Promise<void> {
   ]
     .map((user) => `    ${user.email.padEnd(28)} ${user.what}`)
     .join('\n');
+  const counts = summary.summary;
+  const ownCases = summary.recipients
+    .filter((recipient) => recipient.ownCaseNumber)
+    .map((recipient) => `${recipient.organisation.name} ${recipient.ownCaseNumber}`);
+  const servicenamnden = summary.recipients.find(
+    (recipient) => recipient.organisation.name === 'Servicenämnden',
+  );
   process.stdout.write(`
 Remiss demo – ${config.municipalityName}
-  Tjänsten körs / the service runs on ${base}
+
+Det här hände / what happened (played with the clock moved back):
+  −40 d  ${DEMO_DECISION.organisation} beslutade i § ${decision.paragraph} att skicka förslaget på remiss
+         (${summary.caseNumber}); paragrafen justerades och utdraget registrerades i ärendet.
+         The utskott decided in § ${decision.paragraph} to send the draft on remiss; adjusted, extract registered.
+         Remissen med förslaget och utdraget gick till ${counts.total} remissinstanser, var och en med egen länk.
+         The draft and the extract went to ${counts.total} consultees, each with its own link.
+         Nämnder med egen diarieserie fick remissen registrerad i ett eget ärende / committees with a
+         series of their own got it registered in a case of their own:
+           ${ownCases.join(',\n           ')}
+  −20 d  Barn- och ungdomsnämnden svarade i tid; Exempel Hamn AB avstod.
+         One committee answered on time; one company declined.
+  −12 d  Servicenämnden fick anstånd till ${extendedTo} / was granted an extension to ${extendedTo}.
+   −2 d  Servicenämnden svarade med en synpunkt på punkt 4.3 a, i sitt ärende ${servicenamnden?.ownCaseNumber ?? '–'};
+         svaret är utgående där och inkommande i ${summary.caseNumber}.
+         Servicenämnden answered with a comment on 4.3 a: outgoing in its case, incoming in the sender's.
+         De som inte svarat har fått påminnelse efter svarstiden / the others were sent overdue notices.
+  i dag  Sammanställningen registrerades, rundan stängdes och ${DEMO_FINAL_DECISION.organisation} beslutade i
+         § ${final.paragraph} (${DEMO_FINAL_DECISION.title}).
+         Today: the compilation was registered, the round closed, and the final decision recorded.
+  Svar / answers: ${counts.answered}, avstår / declined: ${counts.declined}, utan svar / none: ${counts.total - counts.answered - counts.declined}
+
+Var du hittar det / where to look:
+  Tjänsten / the service:              ${base}
   API-dokumentation / API docs:        ${base}/api/docs
   Hälsa / health:                      ${base}/health
-  Katalogen / directory:               ${DEMO_ORGANISATIONS.length} nämnder, bolag och remissinstanser
-  Diariet / register:                  ${DEMO_CASES.length} ärenden med handlingar (GET ${base}/api/cases)
-  Filer / document files:              ${config.storageDir}
+  Katalogen / directory:               ${DEMO_ORGANISATIONS.length} nämnder, bolag och remissinstanser (GET ${base}/api/organisations)
+  Diariet / register:                  GET ${base}/api/cases, the strategy case: GET ${base}/api/cases/${summary.caseId}
+  Remissrundan / the round:            GET ${base}/api/rounds/${round.id} (responses, compilation.docx)
+  Inkorgen / inbox (respondent):       GET ${base}/api/inbox
+  Beslutet / the decision:             GET ${base}/api/meetings/${decision.meetingId}
+  Word-filer / Word files:
+${wordFiles.map((file) => `    ${file}`).join('\n')}
+  E-post / mail:                       ${config.smtpUrl ? config.smtpUrl.host : `${resolve(config.mailDir)} (one .eml per mail)`}
+  Filer / stored documents:            ${resolve(config.storageDir)}
+  Databas / database:                  ${config.databaseName} (${engine})
   Inloggningar / logins (lösenord / password: ${DEMO_PASSWORD}):
 ${logins}
   Logga in / log in:
     curl -s -X POST ${base}/api/auth/login -H 'Content-Type: application/json' \\
       -d '{"email":"registrator@exempel.se","password":"${DEMO_PASSWORD}"}'
-  Beslut om remiss / decision:         § ${decision.paragraph}, GET ${base}/api/meetings/${decision.meetingId}
-  Protokollsutdrag / extract (Word):   GET ${base}/api/meetings/${decision.meetingId}/items/${decision.itemId}/extract.docx
-  Protokoll / whole protocol (Word):   GET ${base}/api/meetings/${decision.meetingId}/protocol.docx
-  Remissrunda / referral round:        ${round.recipients} nämnder och bolag (GET ${base}/api/rounds/${round.id})
-  Svar / answers:                      GET ${base}/api/rounds/${round.id}/responses
-  Sammanställning / compilation:       GET ${base}/api/rounds/${round.id}/compilation.docx
-  E-post / mail:                       ${config.smtpUrl ? config.smtpUrl.host : `${resolve(config.mailDir)} (one .eml per invitation)`}
-  Svarssidan / response page:          the link in any invitation, ${base}/respond/…
-  Databas / database:                  ${config.databaseName} (${engine})
   Stoppa med / stop with Ctrl-C.
 `);
 }
