@@ -7,7 +7,19 @@ const fs = require('node:fs');
 
 const lock = JSON.parse(fs.readFileSync('package-lock.json', 'utf8'));
 const packages = lock.packages;
-const OS = ['darwin', 'linux', 'win32', 'freebsd', 'android', 'openharmony', 'netbsd', 'openbsd', 'sunos', 'aix', 'wasm32'];
+const OS = [
+  'darwin',
+  'linux',
+  'win32',
+  'freebsd',
+  'android',
+  'openharmony',
+  'netbsd',
+  'openbsd',
+  'sunos',
+  'aix',
+  'wasm32',
+];
 const CPU = ['arm64', 'x64', 'arm', 'ia32', 'loong64', 'ppc64', 'riscv64', 's390x', 'wasm32'];
 let added = 0;
 for (const [path, entry] of Object.entries(packages)) {

@@ -15,6 +15,11 @@ export function longSwedishDate(day: string): string {
   return LONG_DATE.format(new Date(`${day}T00:00:00Z`));
 }
 
+/** A round's title without a leading "Remiss:", for texts that say Remiss themselves. */
+export function withoutRemissPrefix(title: string): string {
+  return title.replace(/^remiss\s*[:–-]\s*/i, '').trim();
+}
+
 /** 204800 → `200 kB`, in Swedish notation. */
 export function swedishFileSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} byte`;
@@ -35,6 +40,10 @@ export class TemplateSet {
       return longSwedishDate(day);
     });
     this.handlebars.registerHelper('fileSize', (bytes: unknown) => swedishFileSize(Number(bytes)));
+    this.handlebars.registerHelper('withoutRemissPrefix', (title: unknown) => {
+      if (typeof title !== 'string') throw new Error('withoutRemissPrefix needs a title');
+      return withoutRemissPrefix(title);
+    });
     // Strict mode checks {{value}} but not the value of a block such as {{#if value}}, so a
     // misspelt condition would silently be false. Contexts give absent values as null, never
     // undefined, so undefined here means the template names something the context lacks.

@@ -27,6 +27,7 @@ const invitation: RoundInvitationContext = {
   documentsAttached: true,
   sections: [{ ref: '4.3 a', title: 'Kompetensutveckling' }],
   reissued: false,
+  ownCaseNumber: null,
 };
 
 describe('MailRenderer', () => {

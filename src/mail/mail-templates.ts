@@ -51,6 +51,8 @@ export interface RoundInvitationContext {
   sections: { ref: string; title: string }[];
   /** A new link replacing an earlier one. */
   reissued: boolean;
+  /** The consultee's own case for the remiss, when it keeps a series here. */
+  ownCaseNumber: string | null;
 }
 
 /** What every mail to a recipient of a round says about it. */

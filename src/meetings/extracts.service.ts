@@ -1,7 +1,5 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
@@ -26,6 +24,7 @@ import {
   type MeetingData,
   type WordWording,
 } from '../word/extract.docx.js';
+import { loadWordTemplate } from '../word/word-templates.js';
 import { noticeDates } from './appeal-period.js';
 import { DispatchResultDto } from './dto/meeting.dto.js';
 import { mayRecordFor } from './meeting-access.js';
@@ -49,10 +48,10 @@ export class ExtractsService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {
-    const folder = resolve(config.templatesDir, 'word');
-    this.wording = JSON.parse(readFileSync(resolve(folder, 'extract.json'), 'utf8')) as WordWording;
-    const logo = resolve(folder, 'logo.png');
-    this.logo = existsSync(logo) ? readFileSync(logo) : null;
+    ({ wording: this.wording, logo: this.logo } = loadWordTemplate<WordWording>(
+      config.templatesDir,
+      'extract',
+    ));
   }
 
   /**

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
+import { withoutRemissPrefix } from '../common/templates.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/env.schema.js';
 import type { Case } from '../cases/case.entity.js';
@@ -21,8 +22,7 @@ export interface OutgoingRemiss {
 
 /** `Remiss: <title> (<sender's case number>)`, without doubling a title that says Remiss. */
 export function consulteeCaseTitle(roundTitle: string, senderCaseNumber: string): string {
-  const title = roundTitle.replace(/^remiss\s*[:–-]\s*/i, '').trim();
-  return `Remiss: ${title} (${senderCaseNumber})`.slice(0, 500);
+  return `Remiss: ${withoutRemissPrefix(roundTitle)} (${senderCaseNumber})`.slice(0, 500);
 }
 
 /**
@@ -88,7 +88,10 @@ export class ConsulteeCases {
       await this.documents.registerStored(
         manager,
         own.id,
-        { ...incoming, title: `Missiv: ${round.title} (${owner.caseNumber})` },
+        {
+          ...incoming,
+          title: `Missiv: ${withoutRemissPrefix(round.title)} (${owner.caseNumber})`,
+        },
         letter,
         actor,
       );

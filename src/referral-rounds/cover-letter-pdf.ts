@@ -1,4 +1,4 @@
-import { longSwedishDate } from '../common/templates.js';
+import { longSwedishDate, withoutRemissPrefix } from '../common/templates.js';
 import { renderSimplePdf } from '../documents/simple-pdf.js';
 
 export interface CoverLetter {
@@ -20,7 +20,7 @@ export interface CoverLetter {
  */
 export function renderCoverLetterPdf(letter: CoverLetter): Promise<Buffer> {
   const info = {
-    title: `Missiv: ${letter.roundTitle} (${letter.senderCaseNumber})`,
+    title: `Missiv: ${withoutRemissPrefix(letter.roundTitle)} (${letter.senderCaseNumber})`,
     author: letter.sender,
     subject: letter.roundTitle,
     creator: `${letter.municipalityName} – remisstjänsten`,

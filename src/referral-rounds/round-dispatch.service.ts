@@ -72,8 +72,9 @@ export class RoundDispatchService {
         if (round.status === 'sent' && pending.length === 0) return { outboxIds: [], warnings };
         const sending = await this.loadSending(manager, round);
         this.assertSendable(sending, pending, today);
-        const outboxIds = await this.invite(manager, sending, pending, false);
+        // The consultees' own cases first, so each invitation can name its own.
         await this.consulteeCases.open(manager, sending, pending, actor);
+        const outboxIds = await this.invite(manager, sending, pending, false);
         const now = this.clock.now();
         round.status = 'sent';
         round.sentAt ??= now;
@@ -257,6 +258,7 @@ export class RoundDispatchService {
         documentsAttached: attach,
         sections: round.sections,
         reissued,
+        ownCaseNumber: recipient.ownCaseNumber ?? null,
       },
     }));
     const outboxIds = await this.outbox.add(manager, mails);

@@ -195,9 +195,9 @@ export class RoundQueriesService {
 
   /**
    * Who owes what across rounds: recipients by their own deadline, soonest first; `overdue`
-   * keeps those whose deadline passed with neither answer nor decline.
+   * keeps those whose deadline passed with neither answer nor decline. `scope` keeps it to some
+   * organisations (an inbox).
    */
-  /** Who owes what across rounds; `scope` keeps it to some organisations (an inbox). */
   async listRecipients(
     query: RecipientQueryDto,
     actor: Actor,

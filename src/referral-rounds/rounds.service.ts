@@ -306,9 +306,11 @@ export class RoundsService {
         : []),
     ];
     if (problems.length > 0) throw DomainError.validation([{ field, messages: problems }]);
+    // By kind means the others: not the case's owner, nor its own utskott and other bodies under it.
+    const own = kinds.length > 0 ? await ownOrganisations(manager, ownerId) : [];
     const byKind =
       kinds.length > 0
-        ? await manager.findBy(Organisation, { kind: In(kinds), active: true, id: Not(ownerId) })
+        ? await manager.findBy(Organisation, { kind: In(kinds), active: true, id: Not(In(own)) })
         : [];
     const all = new Map(
       [...named, ...byKind].map((organisation) => [organisation.id, organisation]),
@@ -388,4 +390,23 @@ export function auditView(round: RoundDto): object {
     })),
     closedReason: round.closedReason,
   };
+}
+
+/** The organisation and every organisation under it (parentId chains), by id. */
+async function ownOrganisations(manager: EntityManager, rootId: number): Promise<number[]> {
+  const rows = await manager.query<{ id: number; parent_id: number | null }[]>(
+    'SELECT id, parent_id FROM organisation WHERE parent_id IS NOT NULL',
+  );
+  const children = new Map<number, number[]>();
+  for (const row of rows) {
+    const parent = Number(row.parent_id);
+    children.set(parent, [...(children.get(parent) ?? []), Number(row.id)]);
+  }
+  const own = [rootId];
+  for (let index = 0; index < own.length; index += 1) {
+    for (const child of children.get(own[index]) ?? []) {
+      if (!own.includes(child)) own.push(child);
+    }
+  }
+  return own;
 }

@@ -1,7 +1,5 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { DataSource, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { mayReadConfidential } from '../common/access.js';
@@ -21,6 +19,7 @@ import {
   type CompilationData,
   type CompilationWording,
 } from '../word/compilation.docx.js';
+import { loadWordTemplate } from '../word/word-templates.js';
 import { decisionLine } from './answer-pdf.js';
 import { Response, ResponseComment } from './response.entity.js';
 
@@ -38,8 +37,7 @@ export class CompilationService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {
-    const file = resolve(config.templatesDir, 'word', 'compilation.json');
-    this.wording = JSON.parse(readFileSync(file, 'utf8')) as CompilationWording;
+    this.wording = loadWordTemplate<CompilationWording>(config.templatesDir, 'compilation').wording;
   }
 
   /** The compilation as it stands now, as a .docx. */

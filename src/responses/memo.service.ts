@@ -1,10 +1,9 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
+import { withoutRemissPrefix } from '../common/templates.js';
 import { DomainError } from '../common/domain-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/env.schema.js';
@@ -14,6 +13,7 @@ import { loadRecipients } from '../referral-rounds/recipient-rows.js';
 import { ReferralRound } from '../referral-rounds/referral-round.entity.js';
 import { RoundQueriesService } from '../referral-rounds/round-queries.service.js';
 import { User } from '../users/user.entity.js';
+import { loadWordTemplate } from '../word/word-templates.js';
 import { buildMemo, type MemoWording } from '../word/memo.docx.js';
 import { Response, ResponseComment } from './response.entity.js';
 
@@ -38,10 +38,10 @@ export class MemoService {
     private readonly rounds: RoundQueriesService,
     private readonly clock: Clock,
   ) {
-    const folder = resolve(config.templatesDir, 'word');
-    this.wording = JSON.parse(readFileSync(resolve(folder, 'memo.json'), 'utf8')) as MemoWording;
-    const logo = resolve(folder, 'logo.png');
-    this.logo = existsSync(logo) ? readFileSync(logo) : null;
+    ({ wording: this.wording, logo: this.logo } = loadWordTemplate<MemoWording>(
+      config.templatesDir,
+      'memo',
+    ));
   }
 
   /**
@@ -98,7 +98,7 @@ export class MemoService {
         date: this.clock.today(),
         caseNumber: recipient.ownCaseNumber,
         committee: recipient.organisation!.name,
-        roundTitle: round.title.replace(/^remiss\s*[:–-]\s*/i, ''),
+        roundTitle: withoutRemissPrefix(round.title),
         sender: sender.name,
         senderCaseNumber: owner.caseNumber,
         deadline: recipient.extendedDeadline ?? round.deadline,

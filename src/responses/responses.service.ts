@@ -283,24 +283,29 @@ export class ResponsesService {
       );
       registered.push(document);
     }
-    // The consultee's own case keeps the same answer as outgoing, naming the sender's case.
+    // The consultee's own case keeps the same answer (and its files) as outgoing, naming the
+    // sender's case.
     let replyDocumentId: number | null = null;
     if (recipient.ownCaseId) {
       const owner = await manager.findOneByOrFail(Case, { id: round.caseId });
       const sender = await manager.findOneByOrFail(Organisation, { id: owner.organisationId });
-      const { document } = await this.documents.registerStored(
-        manager,
-        recipient.ownCaseId,
-        {
-          title: `Remissvar till ${sender.name} (${owner.caseNumber})`,
-          direction: 'outgoing',
-          counterpart: sender.name,
-          date: today,
-        },
-        files[0],
-        submission.actor,
-      );
-      replyDocumentId = document.id;
+      const to = `${sender.name} (${owner.caseNumber})`;
+      for (const [index, file] of files.entries()) {
+        const { document } = await this.documents.registerStored(
+          manager,
+          recipient.ownCaseId,
+          {
+            title:
+              index === 0 ? `Remissvar till ${to}` : `Bilaga ${index} till remissvar till ${to}`,
+            direction: 'outgoing',
+            counterpart: sender.name,
+            date: today,
+          },
+          file,
+          submission.actor,
+        );
+        replyDocumentId ??= document.id;
+      }
     }
     const response = manager.create(Response, {
       roundId: round.id,

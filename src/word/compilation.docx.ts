@@ -1,10 +1,21 @@
-import { Document, Packer, Paragraph, TextRun } from 'docx';
+import { Paragraph, TextRun } from 'docx';
 import { POSITION_LABELS } from '../responses/positions.js';
 import type { Position } from '../responses/response.entity.js';
-import { field, FONT, heading, PAGE, pageFooter, pageHeader, table, text } from './docx-kit.js';
+import {
+  field,
+  fill,
+  heading,
+  pageFooter,
+  pageHeader,
+  renderDocument,
+  table,
+  text,
+} from './docx-kit.js';
 
 /** The compilation's wording, from `templates/word/compilation.json`. */
 export interface CompilationWording {
+  /** Language tag of the text, e.g. `sv-SE`. */
+  language: string;
   title: string;
   case: string;
   deadline: string;
@@ -42,9 +53,6 @@ export interface CompilationData {
   recipients: { organisation: string; deadline: string; answer: CompilationAnswer | null }[];
   sections: { ref: string; title: string; comments: { organisation: string; text: string }[] }[];
 }
-
-const fill = (template: string, values: Record<string, string | number>) =>
-  template.replace(/\{(\w+)\}/g, (match, key: string) => String(values[key] ?? match));
 
 /**
  * The remissammanställning: every recipient's position in a table, then every comment per
@@ -131,28 +139,12 @@ export async function buildCompilation(
     ...list(declined.map((recipient) => recipient.organisation)),
   ];
 
-  const document = new Document({
+  return renderDocument({
     creator: data.municipalityName,
     title: `${wording.title}: ${data.roundTitle} (${data.caseNumber})`,
-    styles: { default: { document: { run: { font: FONT, size: 22 } } } },
-    sections: [
-      {
-        properties: {
-          page: {
-            size: { width: PAGE.width, height: PAGE.height },
-            margin: {
-              top: PAGE.margin,
-              bottom: PAGE.margin,
-              left: PAGE.margin,
-              right: PAGE.margin,
-            },
-          },
-        },
-        headers: { default: pageHeader(`${data.municipalityName} · ${data.caseNumber}`) },
-        footers: { default: pageFooter() },
-        children,
-      },
-    ],
+    language: wording.language,
+    header: pageHeader(`${data.municipalityName} · ${data.caseNumber}`),
+    footer: pageFooter(),
+    children,
   });
-  return Packer.toBuffer(document);
 }

@@ -79,7 +79,11 @@ export class ReminderPolicyDto {
 }
 
 export class CreateRoundDto {
-  @ApiProperty({ example: 'Remiss: Strategi för etnisk och kulturell inkludering' })
+  @ApiProperty({
+    example: 'Förslag till strategi för etnisk och kulturell inkludering',
+    description:
+      'What is sent on remiss; mails and the consultees\' cases add "Remiss:" themselves',
+  })
   @IsString()
   @MinLength(1)
   @MaxLength(500)
