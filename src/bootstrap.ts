@@ -15,6 +15,9 @@ import { pingRedis } from './queue/redis-options.js';
 import { UsersService } from './users/users.service.js';
 import { WorkerModule } from './worker.module.js';
 
+/** Signals that stop the service gracefully; others (SIGUSR1/2, used by profilers) do not. */
+const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'];
+
 async function ensureRedis(config: AppConfig): Promise<void> {
   try {
     await pingRedis(config.redisUrl);
@@ -76,7 +79,7 @@ export async function createHttpApp(
   app.set('trust proxy', config.trustProxy);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
-  app.enableShutdownHooks();
+  app.enableShutdownHooks(SHUTDOWN_SIGNALS);
   setUpOpenApi(app, config);
   await app.init();
   if (config.bootstrapAdminEmail && config.bootstrapAdminPassword) {
@@ -104,7 +107,7 @@ export async function createWorker(
     },
   );
   context.useLogger(context.get(Logger));
-  context.enableShutdownHooks();
+  context.enableShutdownHooks(SHUTDOWN_SIGNALS);
   await context.init();
   return context;
 }

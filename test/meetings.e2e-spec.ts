@@ -1,28 +1,10 @@
 import { createHash } from 'node:crypto';
 import { noticeDates } from '../src/meetings/appeal-period.js';
-import { docxText, readPart } from './helpers/docx-text.js';
+import { binary, pageText, readPart } from './helpers/docx-text.js';
 import { createOrganisation, createUser, type TestUser } from './helpers/factories.js';
 import { caseWithDraft, stockholmDay, type RoundFixture } from './helpers/round-fixtures.js';
 import { SmtpSink, waitFor } from './helpers/smtp-sink.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
-
-const binary = (response: { on: (event: string, listener: (chunk?: Buffer) => void) => void }) =>
-  new Promise<Buffer>((resolve) => {
-    const chunks: Buffer[] = [];
-    response.on('data', (chunk) => chunks.push(chunk!));
-    response.on('end', () => resolve(Buffer.concat(chunks)));
-  });
-
-/** The words of the page headers, then of the body: what a reader sees on the first page. */
-async function pageText(bytes: Buffer): Promise<string> {
-  const headers = await Promise.all(
-    ['word/header1.xml', 'word/header2.xml', 'word/header3.xml'].map((name) =>
-      readPart(bytes, name).catch(() => ''),
-    ),
-  );
-  const words = headers.map((xml) => xml.replace(/<\/w:p>/g, '\n').replace(/<[^>]+>/g, ''));
-  return `${words.join('\n')}\n${await docxText(bytes)}`;
-}
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
@@ -115,12 +97,7 @@ describe('meetings, paragraphs and protocol extracts', () => {
     user: TestUser | string = clerk,
   ) => t.http().post(`/api/meetings/${meetingId}/items`).set('Authorization', as(user)).send(body);
   const download = (path: string, user: TestUser | string = clerk) =>
-    t
-      .http()
-      .get(path)
-      .set('Authorization', as(user))
-      .buffer(true)
-      .parse((res, done) => void binary(res).then((body) => done(null, body)));
+    t.http().get(path).set('Authorization', as(user)).buffer(true).parse(binary);
   const caseDocuments = async () => {
     const response = await t
       .http()

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { binary } from './helpers/docx-text.js';
 import { addDays, daysBetween } from '../src/common/working-days.js';
 import { adminAuth, createOrganisation, createUser, TestUser } from './helpers/factories.js';
 import { pdf } from './helpers/files.js';
@@ -14,13 +15,6 @@ function tokenOf(mail: ReceivedMail): string {
   if (!match) throw new Error(`no response link in mail to ${mail.to}`);
   return match[1];
 }
-
-const binary = (response: { on: (event: string, listener: (chunk?: Buffer) => void) => void }) =>
-  new Promise<Buffer>((resolve) => {
-    const chunks: Buffer[] = [];
-    response.on('data', (chunk) => chunks.push(chunk!));
-    response.on('end', () => resolve(Buffer.concat(chunks)));
-  });
 
 describe('referral rounds', () => {
   let t: TestApp;
@@ -259,7 +253,7 @@ describe('referral rounds', () => {
     const download = await http()
       .get(`/api/respond/${token}/documents/${draftId}`)
       .buffer(true)
-      .parse((response, done) => void binary(response).then((body) => done(null, body)));
+      .parse(binary);
     expect(download.status).toBe(200);
     expect(sha256(download.body as Buffer)).toBe(sha256(draftBytes));
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AppConfig } from '../src/config/env.schema.js';
-import { docxText } from './helpers/docx-text.js';
+import { binary, docxText } from './helpers/docx-text.js';
 import { createOrganisation, createUser, type TestUser } from './helpers/factories.js';
 import { docx, pdf } from './helpers/files.js';
 import {
@@ -19,13 +19,6 @@ const SECTIONS = [
   { ref: '4.3 a', title: 'Attraktiva mötesplatser i bostadsområden' },
   { ref: '5.1 a', title: 'Sociala nätverk och civilsamhället' },
 ];
-
-const binary = (response: { on: (event: string, listener: (chunk?: Buffer) => void) => void }) =>
-  new Promise<Buffer>((resolve) => {
-    const chunks: Buffer[] = [];
-    response.on('data', (chunk) => chunks.push(chunk!));
-    response.on('end', () => resolve(Buffer.concat(chunks)));
-  });
 
 describe('responses', () => {
   let t: TestApp;
@@ -146,7 +139,7 @@ describe('responses', () => {
       .get(`/api/documents/${registered.id}/content`)
       .set('Authorization', fixture.registrar.auth)
       .buffer(true)
-      .parse((res, done) => void binary(res).then((body) => done(null, body)));
+      .parse(binary);
     expect(sha256(content.body as Buffer)).toBe(sha256(memo));
 
     const [receipt] = await waitFor(
@@ -243,7 +236,7 @@ describe('responses', () => {
       .get(`/api/documents/${first.body.documentId}/content`)
       .set('Authorization', fixture.registrar.auth)
       .buffer(true)
-      .parse((res, done) => void binary(res).then((bytes) => done(null, bytes)));
+      .parse(binary);
     expect((pdfBytes.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
 
     // The same key with another answer is refused; the same key again answers the first.
@@ -375,7 +368,7 @@ describe('responses', () => {
       .get(`/api/rounds/${roundId}/compilation.docx`)
       .set('Authorization', registrar.auth)
       .buffer(true)
-      .parse((res, done) => void binary(res).then((bytes) => done(null, bytes)));
+      .parse(binary);
     expect(compilation.status).toBe(200);
     expect(compilation.headers['content-type']).toBe(
       'application/vnd.openxmlformats-officedocument.wordprocessingml.document',

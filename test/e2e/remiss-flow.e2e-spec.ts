@@ -6,7 +6,7 @@ import {
   workingDayOnOrBefore,
 } from '../../src/common/working-days.js';
 import type { AppConfig } from '../../src/config/env.schema.js';
-import { docxText, readPart } from '../helpers/docx-text.js';
+import { binary, docxText, pageText, readPart } from '../helpers/docx-text.js';
 import { adminAuth, createOrganisation, createUser, type TestUser } from '../helpers/factories.js';
 import { pdf } from '../helpers/files.js';
 import { stockholmDay } from '../helpers/round-fixtures.js';
@@ -26,24 +26,6 @@ const ZONE = 'Europe/Stockholm';
 const LINK = /\/respond\/([A-Za-z0-9_-]{43})/;
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-
-const binary = (response: { on: (event: string, listener: (chunk?: Buffer) => void) => void }) =>
-  new Promise<Buffer>((resolve) => {
-    const chunks: Buffer[] = [];
-    response.on('data', (chunk) => chunks.push(chunk!));
-    response.on('end', () => resolve(Buffer.concat(chunks)));
-  });
-
-/** The words of the page headers, then of the body: what a reader sees on the first page. */
-async function pageText(bytes: Buffer): Promise<string> {
-  const headers = await Promise.all(
-    ['word/header1.xml', 'word/header2.xml', 'word/header3.xml'].map((name) =>
-      readPart(bytes, name).catch(() => ''),
-    ),
-  );
-  const words = headers.map((xml) => xml.replace(/<\/w:p>/g, '\n').replace(/<[^>]+>/g, ''));
-  return `${words.join('\n')}\n${await docxText(bytes)}`;
-}
 
 /** Asserts that every part occurs in the text, in this order. */
 function expectInOrder(text: string, parts: string[]): void {
@@ -171,12 +153,7 @@ describe('the remiss of a strategy, from § 19 to the final decision, on both si
   const post = (path: string, body: object, user: TestUser | string = registrar) =>
     t.http().post(path).set('Authorization', as(user)).send(body);
   const download = (path: string, user: TestUser | string = registrar) =>
-    t
-      .http()
-      .get(path)
-      .set('Authorization', as(user))
-      .buffer(true)
-      .parse((res, done) => void binary(res).then((body) => done(null, body)));
+    t.http().get(path).set('Authorization', as(user)).buffer(true).parse(binary);
   const documentsOf = async (id: number): Promise<DocumentRow[]> => {
     const response = await get(`/api/cases/${id}/documents`);
     expect(response.status).toBe(200);

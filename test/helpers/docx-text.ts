@@ -36,3 +36,24 @@ export function readPart(bytes: Buffer, name: string): Promise<string> {
     });
   });
 }
+
+/** The words of the page headers, then of the body: what a reader sees on the first page. */
+export async function pageText(bytes: Buffer): Promise<string> {
+  const headers = await Promise.all(
+    ['word/header1.xml', 'word/header2.xml', 'word/header3.xml'].map((name) =>
+      readPart(bytes, name).catch(() => ''),
+    ),
+  );
+  const words = headers.map((xml) => xml.replace(/<\/w:p>/g, '\n').replace(/<[^>]+>/g, ''));
+  return `${words.join('\n')}\n${await docxText(bytes)}`;
+}
+
+/** A supertest body parser that keeps a download's bytes: `.buffer(true).parse(binary)`. */
+export function binary(
+  response: { on: (event: string, listener: (chunk?: Buffer) => void) => void },
+  done: (error: Error | null, body: Buffer) => void,
+): void {
+  const chunks: Buffer[] = [];
+  response.on('data', (chunk) => chunks.push(chunk!));
+  response.on('end', () => done(null, Buffer.concat(chunks)));
+}
