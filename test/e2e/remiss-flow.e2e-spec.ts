@@ -6,7 +6,7 @@ import {
   workingDayOnOrBefore,
 } from '../../src/common/working-days.js';
 import type { AppConfig } from '../../src/config/env.schema.js';
-import { binary, docxText, pageText, readPart } from '../helpers/docx-text.js';
+import { binary, docxText, pageText } from '../helpers/docx-text.js';
 import { adminAuth, createOrganisation, createUser, type TestUser } from '../helpers/factories.js';
 import { pdf } from '../helpers/files.js';
 import { stockholmDay } from '../helpers/round-fixtures.js';
