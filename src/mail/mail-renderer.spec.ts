@@ -44,6 +44,21 @@ describe('MailRenderer', () => {
     expect(mail.html).toContain('<a href="https://remiss.kalmar.se/respond/abc"');
   });
 
+  it("names the consultee's own case, and says Remiss once in the subject", () => {
+    const mail = renderer.render('round-invitation', {
+      ...invitation,
+      roundTitle: 'Remiss: Strategi för etnisk och kulturell inkludering',
+      ownCaseNumber: 'SFN 2021/0130',
+    });
+    expect(mail.subject).toBe(
+      'Remiss: Strategi för etnisk och kulturell inkludering (KS 2021/0486) – svar senast 2021-08-20',
+    );
+    expect(mail.text).toContain('Remissen är registrerad hos er som ärende SFN 2021/0130.');
+    expect(mail.html).toContain('Remissen är registrerad hos er som ärende SFN 2021/0130.');
+    const plain = renderer.render('round-invitation', invitation);
+    expect(plain.text).not.toContain('registrerad hos er');
+  });
+
   it('escapes HTML in the HTML body but not in the text body', () => {
     const mail = renderer.render('round-invitation', {
       ...invitation,
