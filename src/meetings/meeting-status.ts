@@ -17,10 +17,12 @@ export function canTransition(from: MeetingStatus, to: MeetingStatus): boolean {
 
 export function assertMeetingTransition(from: MeetingStatus, to: MeetingStatus): void {
   if (!canTransition(from, to)) {
-    throw DomainError.conflict(
-      from === 'adjusted' ? 'meeting_adjusted' : 'invalid_transition',
-      `A ${from} meeting cannot become ${to}`,
-    );
+    throw from === 'adjusted'
+      ? DomainError.conflict('meeting_adjusted', 'The meeting is adjusted; its minutes are locked')
+      : DomainError.conflict(
+          'invalid_transition',
+          `The meeting is ${from} and cannot become ${to}`,
+        );
   }
 }
 
