@@ -48,6 +48,7 @@ import {
   MeetingPageDto,
   ParagraphSequenceResultDto,
 } from './dto/meeting.dto.js';
+import { ExtractDispatchService } from './extract-dispatch.service.js';
 import { ExtractsService } from './extracts.service.js';
 import { MEETING_READERS } from './meeting-access.js';
 import { MeetingItemsService } from './meeting-items.service.js';
@@ -67,6 +68,7 @@ export class MeetingsController {
     private readonly meetings: MeetingsService,
     private readonly items: MeetingItemsService,
     private readonly extracts: ExtractsService,
+    private readonly dispatches: ExtractDispatchService,
   ) {}
 
   @Post()
@@ -246,7 +248,7 @@ export class MeetingsController {
     @Body() body: DispatchDto,
     @CurrentActor() actor: Actor,
   ): Promise<DispatchResultDto> {
-    return this.extracts.dispatch(id, itemId, body.organisationIds, actor);
+    return this.dispatches.dispatch(id, itemId, body.organisationIds, actor);
   }
 }
 

@@ -3,6 +3,7 @@ import { DocumentsModule } from '../documents/documents.module.js';
 import { StorageModule } from '../documents/storage/storage.module.js';
 import { MailModule } from '../mail/mail.module.js';
 import { OrganisationsModule } from '../organisations/organisations.module.js';
+import { ExtractDispatchService } from './extract-dispatch.service.js';
 import { ExtractsService } from './extracts.service.js';
 import { MeetingItemsService } from './meeting-items.service.js';
 import { MeetingsController, ParagraphSequenceController } from './meetings.controller.js';
@@ -12,7 +13,7 @@ import { MeetingsService } from './meetings.service.js';
 @Module({
   imports: [OrganisationsModule, DocumentsModule, StorageModule, MailModule],
   controllers: [MeetingsController, ParagraphSequenceController],
-  providers: [MeetingsService, MeetingItemsService, ExtractsService],
+  providers: [MeetingsService, MeetingItemsService, ExtractsService, ExtractDispatchService],
   exports: [ExtractsService],
 })
 export class MeetingsModule {}
