@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseDotenv } from 'dotenv';
 
@@ -51,6 +52,8 @@ export interface AppConfig {
   loginRateLimit: number;
   uploadMaxBytes: number;
   httpProcesses: number;
+  /** Worker threads that build Word documents; 0 builds them in the request thread. */
+  wordThreads: number;
   /** Express `trust proxy`: false, a hop count, or addresses/subnets of the proxies. */
   trustProxy: false | number | string;
 }
@@ -243,6 +246,10 @@ export function loadConfig(env: Env = readEnvironment()): AppConfig {
     loginRateLimit: integer('LOGIN_RATE_LIMIT', 10, 1, 10_000),
     trustProxy,
     httpProcesses: integer('HTTP_PROCESSES', 1, 1, 64),
+    // One per core, at most 4. With a single thread, each long build or collection in it held up
+    // every document behind it (p99 of extracts 170–220 ms, against about 40 ms with two threads
+    // on two cores).
+    wordThreads: integer('WORD_THREADS', Math.min(4, availableParallelism()), 0, 64),
     uploadMaxBytes: integer('UPLOAD_MAX_MB', 50, 1, 2048) * 1024 * 1024,
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -15,14 +15,9 @@ import { DocumentsService, type DocumentContent } from '../documents/documents.s
 import { DOCUMENT_STORAGE, type DocumentStorage } from '../documents/storage/document-storage.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { DOCX_TYPE } from '../responses/compilation.service.js';
-import {
-  buildExtract,
-  buildProtocol,
-  type ItemData,
-  type MeetingData,
-  type WordWording,
-} from '../word/extract.docx.js';
+import { type ItemData, type MeetingData, type WordWording } from '../word/extract.docx.js';
 import { loadWordTemplate } from '../word/word-templates.js';
+import { WordService } from '../word/word.service.js';
 import { noticeDates } from './appeal-period.js';
 import { mayRecordFor } from './meeting-access.js';
 import { Meeting, MeetingItem } from './meeting.entity.js';
@@ -41,6 +36,7 @@ export class ExtractsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly documents: DocumentsService,
     @Inject(DOCUMENT_STORAGE) private readonly storage: DocumentStorage,
+    private readonly word: WordService,
     private readonly audit: AuditService,
   ) {
     ({ wording: this.wording, logo: this.logo } = loadWordTemplate<WordWording>(
@@ -90,7 +86,8 @@ export class ExtractsService {
       const hidden = items.find((item) => item.case?.confidential);
       if (hidden) throw this.confidential(hidden);
     }
-    const bytes = await buildProtocol(
+    const bytes = await this.word.build(
+      'protocol',
       this.meetingData(meeting as Meeting & { organisation: Organisation }),
       items.map((item) => this.itemData(item)),
       this.wording,
@@ -179,7 +176,8 @@ export class ExtractsService {
   }
 
   private build(item: LoadedItem): Promise<Buffer> {
-    return buildExtract(
+    return this.word.build(
+      'extract',
       this.meetingData(item.meeting),
       this.itemData(item),
       this.wording,

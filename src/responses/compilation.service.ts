@@ -14,12 +14,9 @@ import { DocumentsService } from '../documents/documents.service.js';
 import { DocumentDto } from '../documents/dto/document.dto.js';
 import { loadRecipients } from '../referral-rounds/recipient-rows.js';
 import { ReferralRound } from '../referral-rounds/referral-round.entity.js';
-import {
-  buildCompilation,
-  type CompilationData,
-  type CompilationWording,
-} from '../word/compilation.docx.js';
+import { type CompilationData, type CompilationWording } from '../word/compilation.docx.js';
 import { loadWordTemplate } from '../word/word-templates.js';
+import { WordService } from '../word/word.service.js';
 import { decisionLine } from './answer-pdf.js';
 import { Response, ResponseComment } from './response.entity.js';
 
@@ -34,6 +31,7 @@ export class CompilationService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly documents: DocumentsService,
+    private readonly word: WordService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {
@@ -44,7 +42,7 @@ export class CompilationService {
   async build(roundId: number, actor: Actor): Promise<{ bytes: Buffer; fileName: string }> {
     const data = await this.gather(roundId, actor);
     return {
-      bytes: await buildCompilation(data, this.wording),
+      bytes: await this.word.build('compilation', data, this.wording),
       fileName: `Remissammanställning ${data.caseNumber.replace(/\//g, '-')} ${data.compiledOn}.docx`,
     };
   }

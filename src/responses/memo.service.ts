@@ -14,7 +14,8 @@ import { ReferralRound } from '../referral-rounds/referral-round.entity.js';
 import { RoundQueriesService } from '../referral-rounds/round-queries.service.js';
 import { User } from '../users/user.entity.js';
 import { loadWordTemplate } from '../word/word-templates.js';
-import { buildMemo, type MemoWording } from '../word/memo.docx.js';
+import { WordService } from '../word/word.service.js';
+import type { MemoWording } from '../word/memo.docx.js';
 import { Response, ResponseComment } from './response.entity.js';
 
 /** Who may open an inbox entry: the recipient organisation's own people, registrars and admins. */
@@ -36,6 +37,7 @@ export class MemoService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly rounds: RoundQueriesService,
+    private readonly word: WordService,
     private readonly clock: Clock,
   ) {
     ({ wording: this.wording, logo: this.logo } = loadWordTemplate<MemoWording>(
@@ -90,7 +92,8 @@ export class MemoService {
         })
       : null;
     const documents = await this.rounds.documents(manager, round.id);
-    const bytes = await buildMemo(
+    const bytes = await this.word.build(
+      'memo',
       {
         municipalityName: this.config.municipalityName,
         officer: officer?.name ?? actor.label,

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DocumentsModule } from '../documents/documents.module.js';
 import { uploadsModule } from '../documents/uploads.js';
 import { MailModule } from '../mail/mail.module.js';
+import { WordModule } from '../word/word.module.js';
 import { ReferralRoundsModule } from '../referral-rounds/referral-rounds.module.js';
 import { CompilationService } from './compilation.service.js';
 import { InboxController } from './inbox.controller.js';
@@ -18,6 +19,7 @@ import { ResponsesService } from './responses.service.js';
     ReferralRoundsModule,
     DocumentsModule,
     MailModule,
+    WordModule,
     // An answer's comments arrive as one form field each, or as one JSON field.
     uploadsModule({ files: MAX_ANSWER_FILES, fields: 600, fieldSize: 1024 * 1024 }),
   ],

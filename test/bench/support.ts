@@ -350,7 +350,10 @@ export function startService(options: ServiceOptions): Service {
     CLOCK_OFFSET: '',
     ...options.env,
   };
-  const child = spawn(process.execPath, [MAIN_JS], {
+  // BENCH_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles the service (Node
+  // refuses --cpu-prof in NODE_OPTIONS).
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, MAIN_JS], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
