@@ -26,8 +26,8 @@ describe('WordService', () => {
       expect(await docxText(fromWorker)).toBe(await docxText(local));
       expect(await readPart(fromWorker, 'word/header1.xml')).toContain('UTDRAG');
     } finally {
-      await pooled.onModuleDestroy();
-      await inThread.onModuleDestroy();
+      await pooled.onApplicationShutdown();
+      await inThread.onApplicationShutdown();
     }
   });
 
@@ -43,7 +43,7 @@ describe('WordService', () => {
       const texts = await Promise.all(extracts.map((bytes) => docxText(bytes)));
       expect(texts.map((text) => /§ (\d+)/.exec(text)?.[1])).toEqual(['19', '20', '21']);
     } finally {
-      await pooled.onModuleDestroy();
+      await pooled.onApplicationShutdown();
     }
   });
 });

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
@@ -24,7 +24,7 @@ function workerScript(): { filename: string; execArgv: string[] } | null {
  * HTTP work on another core. With `WORD_THREADS=0` documents are built in the calling thread.
  */
 @Injectable()
-export class WordService implements OnModuleDestroy {
+export class WordService implements OnApplicationShutdown {
   private readonly pool: Piscina | null;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
@@ -55,7 +55,8 @@ export class WordService implements OnModuleDestroy {
     return this.pool?.completed ?? 0;
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After the HTTP server has closed, so documents still being built for a request finish. */
+  async onApplicationShutdown(): Promise<void> {
     await this.pool?.destroy();
   }
 }
