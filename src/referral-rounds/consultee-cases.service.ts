@@ -10,7 +10,7 @@ import { CasesService } from '../cases/cases.service.js';
 import type { Document } from '../documents/document.entity.js';
 import { DocumentsService } from '../documents/documents.service.js';
 import type { Organisation } from '../organisations/organisation.entity.js';
-import { renderCoverLetterPdf } from './cover-letter-pdf.js';
+import { WordService } from '../word/word.service.js';
 import { ReferralRound, RoundRecipient } from './referral-round.entity.js';
 
 export interface OutgoingRemiss {
@@ -37,6 +37,7 @@ export class ConsulteeCases {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly cases: CasesService,
     private readonly documents: DocumentsService,
+    private readonly word: WordService,
     private readonly clock: Clock,
   ) {}
 
@@ -59,7 +60,7 @@ export class ConsulteeCases {
       const organisation = recipient.organisation!;
       const deadline = recipient.extendedDeadline ?? round.deadline;
       const letter = await this.documents.storeBytes(
-        await renderCoverLetterPdf({
+        await this.word.build('coverLetterPdf', {
           municipalityName: this.config.municipalityName,
           sender: sender.name,
           senderCaseNumber: owner.caseNumber,

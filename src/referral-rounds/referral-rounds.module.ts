@@ -4,6 +4,7 @@ import { CasesModule } from '../cases/cases.module.js';
 import { DocumentsModule } from '../documents/documents.module.js';
 import { MeetingsModule } from '../meetings/meetings.module.js';
 import { MailModule } from '../mail/mail.module.js';
+import { WordModule } from '../word/word.module.js';
 import { ConsulteeCases } from './consultee-cases.service.js';
 import { RespondController } from './respond.controller.js';
 import { RespondService } from './respond.service.js';
@@ -19,7 +20,7 @@ import { SecureLinks } from './secure-links.service.js';
 
 // remissrundor: preparing, sending, following up, and the secure links
 @Module({
-  imports: [MailModule, StorageModule, MeetingsModule, CasesModule, DocumentsModule],
+  imports: [MailModule, StorageModule, MeetingsModule, CasesModule, DocumentsModule, WordModule],
   controllers: [CaseRoundsController, RoundsController, RecipientsController, RespondController],
   providers: [
     RoundsService,

@@ -20,7 +20,7 @@ import { OutboxService } from '../mail/outbox.service.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { ReferralRound, RoundRecipient } from '../referral-rounds/referral-round.entity.js';
 import { recipientMail } from '../referral-rounds/recipient-mail.js';
-import { renderAnswerPdf } from './answer-pdf.js';
+import { WordService } from '../word/word.service.js';
 import type { AnswerDto, ResponseDto, SubmitResponseDto } from './dto/response.dto.js';
 import { POSITION_LABELS } from './positions.js';
 import { ResponseQueriesService } from './response-queries.service.js';
@@ -63,6 +63,7 @@ export class ResponsesService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly documents: DocumentsService,
+    private readonly word: WordService,
     private readonly outbox: OutboxService,
     private readonly queries: ResponseQueriesService,
     private readonly audit: AuditService,
@@ -167,7 +168,7 @@ export class ResponsesService {
     const main =
       stored[0] ??
       (await this.documents.storeBytes(
-        await renderAnswerPdf({
+        await this.word.build('answerPdf', {
           municipalityName: this.config.municipalityName,
           organisation: organisation.name,
           caseNumber: owner.caseNumber,

@@ -1,13 +1,20 @@
+import { renderCoverLetterPdf } from '../referral-rounds/cover-letter-pdf.js';
+import { renderAnswerPdf } from '../responses/answer-pdf.js';
 import { buildCompilation } from './compilation.docx.js';
 import { buildExtract, buildProtocol } from './extract.docx.js';
 import { buildMemo } from './memo.docx.js';
 
-/** Every Word document the service builds, by name; each is a pure function of its arguments. */
+/**
+ * Every document the service generates, by name: the Word documents and the PDFs of answers given
+ * without a file and of cover letters. Each is a pure function of its arguments.
+ */
 export const WORD_BUILDERS = {
   extract: buildExtract,
   protocol: buildProtocol,
   compilation: buildCompilation,
   memo: buildMemo,
+  answerPdf: renderAnswerPdf,
+  coverLetterPdf: renderCoverLetterPdf,
 } as const;
 
 export type WordDocumentName = keyof typeof WORD_BUILDERS;
