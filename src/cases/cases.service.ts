@@ -8,6 +8,7 @@ import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { KeyedMutex } from '../common/keyed-mutex.js';
 import { decodeCursor, encodeCursor, Page } from '../common/pagination.js';
+import { nextInSequence } from '../database/sequence.js';
 import { retryOnDeadlock } from '../database/transaction.js';
 import { lockVersioned } from '../database/versioned-lock.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
@@ -73,7 +74,10 @@ export class CasesService {
     }
     const now = this.clock.now();
     const year = Number(this.clock.dayOf(now).slice(0, 4));
-    const sequence = await this.nextSequence(manager, owner.seriesCode, year);
+    const sequence = await nextInSequence(manager, 'case_number_sequence', [
+      owner.seriesCode,
+      year,
+    ]);
     const entity = manager.create(Case, {
       caseNumber: formatCaseNumber(owner.seriesCode, year, sequence),
       seriesCode: owner.seriesCode,
@@ -270,20 +274,5 @@ export class CasesService {
       });
       return after;
     });
-  }
-
-  private async nextSequence(
-    manager: EntityManager,
-    seriesCode: string,
-    year: number,
-  ): Promise<number> {
-    // One round trip: the upsert takes the row lock that serialises registrations in the series
-    // (held until commit) and hands the new value back through LAST_INSERT_ID.
-    const result = await manager.query<{ insertId: number }>(
-      'INSERT INTO case_number_sequence (series_code, year, last_value) VALUES (?, ?, LAST_INSERT_ID(1)) ' +
-        'ON DUPLICATE KEY UPDATE last_value = LAST_INSERT_ID(last_value + 1)',
-      [seriesCode, year],
-    );
-    return Number(result.insertId);
   }
 }

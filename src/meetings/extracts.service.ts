@@ -53,8 +53,11 @@ export class ExtractsService {
     const item = await this.load(this.dataSource.manager, meetingId, itemId);
     await this.assertMayRead(item, actor);
     if (item.adjustedOn !== null && item.caseId !== null) {
-      const documentId = await this.registerFinal(itemId, actor);
-      const document = await this.dataSource.manager.findOneByOrFail(Document, { id: documentId });
+      const document =
+        item.extractDocument ??
+        (await this.dataSource.manager.findOneByOrFail(Document, {
+          id: await this.registerFinal(itemId, actor, item),
+        }));
       return {
         stream: await this.storage.open(document.sha256),
         fileName: document.fileName,
@@ -105,13 +108,16 @@ export class ExtractsService {
    * The registered final extract of an adjusted § with a case, made and registered the first
    * time it is asked for (the item row lock makes that once, whoever asks at the same time).
    */
-  async registerFinal(itemId: number, actor: Actor): Promise<number> {
-    const existing = await this.dataSource.manager.findOne(MeetingItem, {
-      select: { id: true, extractDocumentId: true },
-      where: { id: itemId },
-    });
-    if (existing?.extractDocumentId) return existing.extractDocumentId;
-    const item = await this.load(this.dataSource.manager, null, itemId);
+  async registerFinal(itemId: number, actor: Actor, loaded?: LoadedItem): Promise<number> {
+    if (loaded?.extractDocumentId) return loaded.extractDocumentId;
+    if (!loaded) {
+      const existing = await this.dataSource.manager.findOne(MeetingItem, {
+        select: { id: true, extractDocumentId: true },
+        where: { id: itemId },
+      });
+      if (existing?.extractDocumentId) return existing.extractDocumentId;
+    }
+    const item = loaded ?? (await this.load(this.dataSource.manager, null, itemId));
     if (item.adjustedOn === null || item.caseId === null) {
       throw DomainError.conflict(
         'not_adjusted',
@@ -167,7 +173,7 @@ export class ExtractsService {
   ): Promise<LoadedItem> {
     const item = await manager.findOne(MeetingItem, {
       where: { id: itemId },
-      relations: { meeting: { organisation: true }, case: true },
+      relations: { meeting: { organisation: true }, case: true, extractDocument: true },
     });
     if (!item || (meetingId !== null && item.meetingId !== meetingId)) {
       throw DomainError.notFound('Item', itemId);

@@ -2,7 +2,7 @@ import { HttpStatus } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../common/actor.js';
 import { DomainError } from '../common/domain-error.js';
-import { Organisation } from '../organisations/organisation.entity.js';
+import { withAncestors } from '../organisations/organisation-tree.js';
 
 /** Who may read meetings, paragraphs, protocols and extracts (public records, but with an account). */
 export const MEETING_READERS = ['admin', 'registrar', 'clerk', 'reader'] as const;
@@ -18,18 +18,8 @@ export async function mayRecordFor(
 ): Promise<boolean> {
   if (actor.roles.includes('admin')) return true;
   if (!actor.roles.includes('clerk')) return false;
-  const seen = new Set<number>();
-  let current: number | null = organisationId;
-  while (current !== null && !seen.has(current)) {
-    if (actor.organisationIds.includes(current)) return true;
-    seen.add(current);
-    const row: Pick<Organisation, 'parentId'> | null = await manager.findOne(Organisation, {
-      select: { parentId: true },
-      where: { id: current },
-    });
-    current = row?.parentId ?? null;
-  }
-  return false;
+  const chain = await withAncestors(manager, organisationId);
+  return chain.some((id) => actor.organisationIds.includes(id));
 }
 
 export async function assertMayRecordFor(

@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
+import { nextInSequence } from '../database/sequence.js';
 import { retryOnDeadlock } from '../database/transaction.js';
 import { lockVersioned } from '../database/versioned-lock.js';
 import { Case } from '../cases/case.entity.js';
@@ -44,7 +45,10 @@ export class MeetingItemsService {
         const caseNumber = await this.caseNumberOf(manager, input.caseId ?? null);
         const sendTo = await this.resolveSendTo(manager, input.sendTo ?? []);
         const year = sequenceYear(organisation.paragraphNumbering, meeting.date);
-        const paragraph = await this.nextParagraph(manager, organisation.id, year);
+        const paragraph = await nextInSequence(manager, 'paragraph_sequence', [
+          organisation.id,
+          year,
+        ]);
         const now = this.clock.now();
         const item = manager.create(MeetingItem, {
           meetingId,
@@ -304,19 +308,6 @@ export class MeetingItemsService {
         return result;
       }),
     );
-  }
-
-  private async nextParagraph(
-    manager: EntityManager,
-    organisationId: number,
-    year: number,
-  ): Promise<number> {
-    const result = await manager.query<{ insertId: number }>(
-      'INSERT INTO paragraph_sequence (organisation_id, year, last_value) VALUES (?, ?, LAST_INSERT_ID(1)) ' +
-        'ON DUPLICATE KEY UPDATE last_value = LAST_INSERT_ID(last_value + 1)',
-      [organisationId, year],
-    );
-    return Number(result.insertId);
   }
 
   private async lockMeeting(

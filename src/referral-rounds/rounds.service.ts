@@ -14,6 +14,7 @@ import { cancelRoundReminders } from '../deadlines/reminder-plan.js';
 import { Document } from '../documents/document.entity.js';
 import type { OrganisationKind } from '../organisations/organisation-kind.js';
 import { Organisation } from '../organisations/organisation.entity.js';
+import { withDescendants } from '../organisations/organisation-tree.js';
 import type { RoundDto } from './dto/round.dto.js';
 import type {
   AddRecipientsDto,
@@ -307,7 +308,7 @@ export class RoundsService {
     ];
     if (problems.length > 0) throw DomainError.validation([{ field, messages: problems }]);
     // By kind means the others: not the case's owner, nor its own utskott and other bodies under it.
-    const own = kinds.length > 0 ? await ownOrganisations(manager, ownerId) : [];
+    const own = kinds.length > 0 ? await withDescendants(manager, ownerId) : [];
     const byKind =
       kinds.length > 0
         ? await manager.findBy(Organisation, { kind: In(kinds), active: true, id: Not(In(own)) })
@@ -390,23 +391,4 @@ export function auditView(round: RoundDto): object {
     })),
     closedReason: round.closedReason,
   };
-}
-
-/** The organisation and every organisation under it (parentId chains), by id. */
-async function ownOrganisations(manager: EntityManager, rootId: number): Promise<number[]> {
-  const rows = await manager.query<{ id: number; parent_id: number | null }[]>(
-    'SELECT id, parent_id FROM organisation WHERE parent_id IS NOT NULL',
-  );
-  const children = new Map<number, number[]>();
-  for (const row of rows) {
-    const parent = Number(row.parent_id);
-    children.set(parent, [...(children.get(parent) ?? []), Number(row.id)]);
-  }
-  const own = [rootId];
-  for (let index = 0; index < own.length; index += 1) {
-    for (const child of children.get(own[index]) ?? []) {
-      if (!own.includes(child)) own.push(child);
-    }
-  }
-  return own;
 }

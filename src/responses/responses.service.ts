@@ -146,10 +146,11 @@ export class ResponsesService {
    */
   private async submit(submission: Submission): Promise<ResponseDto> {
     const { round, recipient, organisation } = await this.load(submission);
+    const ownCase = await this.ownCase(recipient);
     const normalised = withOwnCase(
       normalise(submission.answer, round, submission.files.length),
       organisation,
-      await this.ownCaseNumber(recipient),
+      ownCase?.caseNumber ?? null,
     );
     const bodyHash = hashAnswer(
       normalised,
@@ -189,7 +190,11 @@ export class ResponsesService {
       ));
     const { id, outboxIds } = await retryOnDeadlock(() =>
       this.dataSource.transaction((manager) =>
-        this.register(manager, submission, normalised, bodyHash, [main, ...stored.slice(1)]),
+        this.register(manager, submission, normalised, bodyHash, [main, ...stored.slice(1)], {
+          owner,
+          organisation,
+          ownCase,
+        }),
       ),
     );
     this.outbox.dispatch(outboxIds);
@@ -243,6 +248,12 @@ export class ResponsesService {
     answer: Normalised,
     bodyHash: string,
     files: StoredFile[],
+    // Read before the transaction; none of them changes once the round is sent.
+    {
+      owner,
+      organisation,
+      ownCase,
+    }: { owner: Case; organisation: Organisation; ownCase: Case | null },
   ): Promise<{ id: number; outboxIds: number[] }> {
     // The recipient's row serialises its answers, so a repeat waiting here finds the first.
     const recipient = await manager.findOneOrFail(RoundRecipient, {
@@ -256,16 +267,12 @@ export class ResponsesService {
       assertSameAnswer(repeated, bodyHash);
       return { id: repeated.id, outboxIds: [] };
     }
-    const organisation = await manager.findOneByOrFail(Organisation, {
-      id: recipient.organisationId,
-    });
     const now = this.clock.now();
     const today = this.clock.dayOf(now);
     const deadline = recipient.extendedDeadline ?? round.deadline;
     const late = today > deadline;
     const registered: { id: number; documentNumber: string }[] = [];
-    const ownCaseNumber = await this.ownCaseNumber(recipient);
-    const reference = ownCaseNumber ? ` (${ownCaseNumber})` : '';
+    const reference = ownCase ? ` (${ownCase.caseNumber})` : '';
     for (const [index, file] of files.entries()) {
       const { document } = await this.documents.registerStored(
         manager,
@@ -287,14 +294,13 @@ export class ResponsesService {
     // The consultee's own case keeps the same answer (and its files) as outgoing, naming the
     // sender's case.
     let replyDocumentId: number | null = null;
-    if (recipient.ownCaseId) {
-      const owner = await manager.findOneByOrFail(Case, { id: round.caseId });
+    if (ownCase) {
       const sender = await manager.findOneByOrFail(Organisation, { id: owner.organisationId });
       const to = `${sender.name} (${owner.caseNumber})`;
       for (const [index, file] of files.entries()) {
         const { document } = await this.documents.registerStored(
           manager,
-          recipient.ownCaseId,
+          ownCase.id,
           {
             title:
               index === 0 ? `Remissvar till ${to}` : `Bilaga ${index} till remissvar till ${to}`,
@@ -389,13 +395,13 @@ export class ResponsesService {
     return { id: response.id, outboxIds };
   }
 
-  private async ownCaseNumber(recipient: RoundRecipient): Promise<string | null> {
+  /** The case the consultee registered the remiss in, when it keeps one here. */
+  private async ownCase(recipient: RoundRecipient): Promise<Case | null> {
     if (!recipient.ownCaseId) return null;
-    const own = await this.dataSource.manager.findOne(Case, {
+    return this.dataSource.manager.findOne(Case, {
       select: { id: true, caseNumber: true },
       where: { id: recipient.ownCaseId },
     });
-    return own?.caseNumber ?? null;
   }
 
   /** The receipt (kvittens) to the organisation's mailbox, naming the registered document. */
