@@ -1,11 +1,8 @@
 import { adminAuth, createOrganisation, createUser, TestUser } from './helpers/factories.js';
 import { startTestApp, TestApp } from './helpers/test-app.js';
+import { stockholmYear } from './helpers/test-clock.js';
 
-const year = Number(
-  new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Stockholm', year: 'numeric' }).format(
-    new Date(),
-  ),
-);
+const year = stockholmYear();
 
 describe('case register', () => {
   let t: TestApp;

@@ -10,6 +10,7 @@ import {
 } from './helpers/round-fixtures.js';
 import { SmtpSink, waitFor, type ReceivedMail } from './helpers/smtp-sink.js';
 import { startTestApp, TestApp } from './helpers/test-app.js';
+import { testNow } from './helpers/test-clock.js';
 
 const ZONE = 'Europe/Stockholm';
 const LINK = /\/respond\/([A-Za-z0-9_-]{43})/;
@@ -281,7 +282,7 @@ describe('deadlines, extensions and reminders', () => {
   });
 
   it('after sweeps did not run for a while, sends each recipient only the latest due reminder', async () => {
-    await restartAt(new Date());
+    await restartAt(testNow());
     const committees: { id: number; name: string; email: string }[] = [];
     for (const name of ['Avbrottsnämnden', 'Uppehållsnämnden']) {
       const email = `${name.toLowerCase().replace(/[^a-z]/g, '')}@kalmar.test`;

@@ -5,6 +5,7 @@ import { adminAuth, createOrganisation, createUser, TestUser } from './helpers/f
 import { pdf } from './helpers/files.js';
 import { SmtpSink, waitFor, type ReceivedMail } from './helpers/smtp-sink.js';
 import { startTestApp, TestApp } from './helpers/test-app.js';
+import { stockholmDay } from './helpers/test-clock.js';
 
 const PUBLIC_URL = 'https://remiss.exempel.se';
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -52,6 +53,27 @@ describe('referral rounds', () => {
     return { id: created.id, name, email: email ?? '' };
   }
 
+  /** A case of Kommunstyrelsen's with its draft registered, for a test that needs its own rows. */
+  async function caseWithDraftOf(title: string) {
+    const created = await http()
+      .post('/api/cases')
+      .set('Authorization', registrar.auth)
+      .send({ title, organisationId: ks.id });
+    expect(created.status).toBe(201);
+    const draft = await http()
+      .post(`/api/cases/${created.body.id}/documents`)
+      .set('Authorization', registrar.auth)
+      .field('title', 'Förslag')
+      .field('direction', 'outgoing')
+      .attach('file', pdf(`Förslag: ${title}`), { filename: 'Förslag.pdf' });
+    expect(draft.status).toBe(201);
+    return {
+      caseId: created.body.id as number,
+      caseNumber: created.body.caseNumber as string,
+      draftId: draft.body.id as number,
+    };
+  }
+
   beforeAll(async () => {
     sink = await SmtpSink.start();
     t = await startTestApp({
@@ -88,7 +110,7 @@ describe('referral rounds', () => {
       .field('direction', 'outgoing')
       .attach('file', draftBytes, { filename: 'Förslag till strategi.pdf' });
     draftId = draft.body.id;
-    today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Stockholm' }).format(new Date());
+    today = stockholmDay();
   });
   afterAll(async () => {
     await t.close();
@@ -579,21 +601,27 @@ describe('referral rounds', () => {
   });
 
   it('lets a respondent see only their own place in a round, and lists rounds for follow-up', async () => {
+    // A case of its own, so that no other test's round falls into the follow-up window.
+    const own = await caseWithDraftOf('Uppföljning av remisser');
     const respondent = await createUser(t, admin, ['respondent'], [committees[0].id]);
     const outsider = await createUser(t, admin, ['respondent'], [committees[24].id]);
-    const created = await createRound({
-      title: 'Respondentvy',
-      deadline: addDays(today, 20),
-      documentIds: [draftId],
-      recipientOrganisationIds: [committees[0].id, committees[1].id],
-    });
+    const created = await createRound(
+      {
+        title: 'Respondentvy',
+        deadline: addDays(today, 20),
+        documentIds: [own.draftId],
+        recipientOrganisationIds: [committees[0].id, committees[1].id],
+      },
+      registrar.auth,
+      own.caseId,
+    );
     const roundId = created.body.id as number;
-    const own = await getRound(roundId, respondent.auth);
-    expect(own.status).toBe(200);
+    const ownView = await getRound(roundId, respondent.auth);
+    expect(ownView.status).toBe(200);
     expect(
-      own.body.recipients.map((r: { organisation: { id: number } }) => r.organisation.id),
+      ownView.body.recipients.map((r: { organisation: { id: number } }) => r.organisation.id),
     ).toEqual([committees[0].id]);
-    expect(own.body.summary.total).toBe(1);
+    expect(ownView.body.summary.total).toBe(1);
     expect((await getRound(roundId, outsider.auth)).status).toBe(404);
     expect((await http().get('/api/rounds').set('Authorization', respondent.auth)).status).toBe(
       403,
@@ -604,14 +632,29 @@ describe('referral rounds', () => {
       .set('Authorization', respondent.auth);
     expect(bySend.status).toBe(403);
 
-    const sooner = await createRound({
-      title: 'Snabbremiss',
-      deadline: addDays(today, 10),
-      documentIds: [draftId],
-      recipientOrganisationIds: [committees[2].id],
-    });
+    const sooner = await createRound(
+      {
+        title: 'Snabbremiss',
+        deadline: addDays(today, 10),
+        documentIds: [own.draftId],
+        recipientOrganisationIds: [committees[2].id],
+      },
+      registrar.auth,
+      own.caseId,
+    );
     await send(sooner.body.id);
-    const query = `/api/rounds?status=sent&dueBefore=${addDays(today, 25)}&limit=1`;
+    const later = await createRound(
+      {
+        title: 'Senare remiss',
+        deadline: addDays(today, 26),
+        documentIds: [own.draftId],
+        recipientOrganisationIds: [committees[3].id],
+      },
+      registrar.auth,
+      own.caseId,
+    );
+    await send(later.body.id);
+    const query = `/api/rounds?status=sent&caseId=${own.caseId}&dueBefore=${addDays(today, 25)}&limit=1`;
     const first = await http().get(query).set('Authorization', reader.auth);
     expect(first.status).toBe(200);
     expect(first.body.items.map((item: { id: number }) => item.id)).toEqual([sooner.body.id]);
@@ -621,8 +664,8 @@ describe('referral rounds', () => {
     expect(second.body.items).toEqual([
       {
         id: roundId,
-        caseId,
-        caseNumber,
+        caseId: own.caseId,
+        caseNumber: own.caseNumber,
         title: 'Respondentvy',
         deadline: addDays(today, 20),
         status: 'sent',

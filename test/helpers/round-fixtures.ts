@@ -1,5 +1,6 @@
 import { adminAuth, createOrganisation, createUser, TestUser } from './factories.js';
 import { pdf } from './files.js';
+import { stockholmDay } from './test-clock.js';
 import type { TestApp } from './test-app.js';
 
 export interface RoundFixture {
@@ -13,12 +14,7 @@ export interface RoundFixture {
   draftBytes: Buffer;
 }
 
-/** The Stockholm calendar day today, or `days` from it. */
-export function stockholmDay(days = 0): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Stockholm' }).format(
-    new Date(Date.now() + days * 86_400_000),
-  );
-}
+export { stockholmDay } from './test-clock.js';
 
 /**
  * Kommunstyrelsen (series KS) with a registrar, `committees` committees with mailboxes, and a

@@ -10,6 +10,7 @@ import request from 'supertest';
 import { createHttpApp, prepareInfrastructure } from '../../src/bootstrap.js';
 import { AppConfig, loadConfig } from '../../src/config/env.schema.js';
 import { serverConnectionOptions } from '../../src/database/database-setup.js';
+import { TEST_CLOCK_OFFSET_MS } from './test-clock.js';
 
 /** Where the test databases live; each run creates its own database there and drops it. */
 export const TEST_MYSQL = new URL(
@@ -37,9 +38,10 @@ export function testDatabaseUrl(name: string): string {
   return new URL(`/${name}`, TEST_MYSQL).href;
 }
 
+/** The app's settings for a test; its clock stands on the tests' day (TEST_TODAY) unless `env` moves it. */
 export function testConfig(env: Record<string, string> = {}): AppConfig {
   const files = mkdtempSync(join(tmpdir(), 'remiss-test-'));
-  return loadConfig({
+  const config = loadConfig({
     STORAGE_DIR: join(files, 'storage'),
     MAIL_DIR: join(files, 'mail'),
     NODE_ENV: 'test',
@@ -51,6 +53,7 @@ export function testConfig(env: Record<string, string> = {}): AppConfig {
     BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
     ...env,
   });
+  return { ...config, clockOffsetMs: config.clockOffsetMs + TEST_CLOCK_OFFSET_MS };
 }
 
 export async function dropDatabase(name: string): Promise<void> {
