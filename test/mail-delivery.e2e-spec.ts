@@ -210,7 +210,10 @@ describe('mail delivery', () => {
         });
       expect(created.status).toBe(201);
       // Three days later (the same database, a clock moved forward) the deadline has passed.
-      later = await startTestApp({}, { ...t.config, clockOffsetMs: 3 * DAY_MS });
+      later = await startTestApp(
+        {},
+        { ...t.config, clockOffsetMs: t.config.clockOffsetMs + 3 * DAY_MS },
+      );
       const refused = await later
         .http()
         .post(`/api/rounds/${created.body.id}/send`)

@@ -346,7 +346,7 @@ describe('responses', () => {
   it('flags a late answer, compiles every answer in Word, and refuses answers once closed', async () => {
     // Three days later the deadline (two days after sending) has passed.
     await t.close({ keepData: true });
-    t = await startTestApp({}, { ...config, clockOffsetMs: 3 * DAY_MS });
+    t = await startTestApp({}, { ...config, clockOffsetMs: config.clockOffsetMs + 3 * DAY_MS });
     // The same JWT_SECRET: the tokens from before the restart still hold.
     const registrar = fixture.registrar;
     const token = tokenFor(fixture.committees[2].email);
