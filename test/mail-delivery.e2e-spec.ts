@@ -152,7 +152,13 @@ describe('mail delivery', () => {
         expect(mail!.attachments).toEqual([]);
         expect(mail!.text).toContain('Handlingar (hämtas via länken):');
       }
-      expect(await outboxStatuses(t)).toEqual({ sent: 2 });
+      // The .eml file is written before its row is marked sent: wait for the row too.
+      expect(
+        await waitFor(
+          () => outboxStatuses(t),
+          (statuses) => statuses.sent === 2,
+        ),
+      ).toEqual({ sent: 2 });
     });
 
     it('limits requests to the secure-link routes per client address', async () => {
