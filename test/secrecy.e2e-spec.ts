@@ -351,14 +351,19 @@ describe('secrecy of a confidential case', () => {
       );
       const sweep = await t.http().post('/api/admin/reminders/sweep').set('Authorization', s.admin);
       expect(sweep.status).toBe(200);
-      await waitFor(
-        () => sink.mails.filter((mail) => /^Svarstiden har gått ut/.test(mail.subject)),
-        (found) => found.length >= 1,
-      );
-      const overdue = sink.mails.find((mail) => /^Svarstiden har gått ut/.test(mail.subject))!;
+      const overdueOf = () =>
+        sink.mails.filter(
+          (mail) => mail.to === 'sfn@kalmar.test' && /^Svarstiden har gått ut/.test(mail.subject),
+        );
+      const [overdue] = await waitFor(overdueOf, (found) => found.length >= 1);
       expect(overdue.subject).toBe(
         `Svarstiden har gått ut: Sekretessbelagd remiss (${s.caseNumber})`,
       );
+      for (const mail of sink.mails.filter((each) =>
+        /^(Svarstiden|Påminnelse)/.test(each.subject),
+      )) {
+        expect(`${mail.subject}\n${mail.text}\n${mail.html}`).not.toMatch(SECRET_PATTERN);
+      }
       expect(`${overdue.text}\n${overdue.html}`).not.toMatch(SECRET_PATTERN);
     });
   });
