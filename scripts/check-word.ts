@@ -144,6 +144,7 @@ const memo: MemoData = {
     'Bilaga 2, Utdrag från kommunstyrelsens arbetsutskott, § 19.',
   ],
   draft: false,
+  confidentiality: null,
 };
 
 function checks(): Check[] {

@@ -202,7 +202,13 @@ describe('mail delivery', () => {
       );
       expect(mail.attachments).toEqual([]);
       expect(mail.text).toContain('Handlingar (hämtas via länken):');
-      expect(mail.text).toContain('Bilaga med personuppgifter');
+      // The marked document is listed by its number; its title and file name stay behind the link.
+      expect(mail.text).toContain(
+        `- ${fixture.caseNumber}-2 Sekretessbelagd handling (${fixture.caseNumber.replace('/', '-')}-2.pdf, 24 byte)`,
+      );
+      expect(`${mail.subject}\n${mail.text}\n${mail.html}`).not.toMatch(
+        /personuppgifter|bilaga\.pdf/,
+      );
 
       const created = await t
         .http()

@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/decorators.js';
+import { CurrentActor, Roles } from '../auth/decorators.js';
+import type { Actor } from '../common/actor.js';
 import { AuditService } from './audit.service.js';
 import { AuditPageDto, AuditQueryDto } from './dto/audit-event.dto.js';
 
@@ -13,7 +14,7 @@ export class AuditController {
   @Get()
   @Roles('admin', 'reader')
   @ApiOkResponse({ type: AuditPageDto })
-  list(@Query() query: AuditQueryDto): Promise<AuditPageDto> {
-    return this.audit.list(query);
+  list(@Query() query: AuditQueryDto, @CurrentActor() actor: Actor): Promise<AuditPageDto> {
+    return this.audit.list(query, actor);
   }
 }

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, LessThan, Repository } from 'typeorm';
 import type { Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
+import { readsEverySecret, Secrecy } from '../common/secrecy.js';
 import { decodeCursor, encodeCursor, Page } from '../common/pagination.js';
 import { AuditEvent } from './audit-event.entity.js';
 import { AuditEventDto, AuditQueryDto } from './dto/audit-event.dto.js';
@@ -37,8 +38,11 @@ export class AuditService {
     });
   }
 
-  /** Newest first. */
-  async list(query: AuditQueryDto): Promise<Page<AuditEventDto>> {
+  /**
+   * Newest first. A row about something confidential keeps its action, actor, time and entity,
+   * but its before/after only for those who may read the thing (one lookup per entity kind).
+   */
+  async list(query: AuditQueryDto, actor: Actor): Promise<Page<AuditEventDto>> {
     const limit = query.limit ?? 50;
     const where: Record<string, unknown> = {};
     if (query.entity !== undefined) where.entity = query.entity;
@@ -49,10 +53,66 @@ export class AuditService {
       where.id = LessThan(beforeId);
     }
     const rows = await this.events.find({ where, order: { id: 'DESC' }, take: limit + 1 });
-    const items = rows.slice(0, limit).map((event) => AuditEventDto.from(event));
+    const page = rows.slice(0, limit);
+    const secret = readsEverySecret(actor)
+      ? new Set<AuditEvent>()
+      : await this.confidentialRows(page);
+    const items = page.map((event) =>
+      AuditEventDto.from(event, !Secrecy.maySee(actor, { caseConfidential: secret.has(event) })),
+    );
     return {
       items,
       nextCursor: rows.length > limit ? encodeCursor([rows[limit - 1].id]) : null,
     };
   }
+
+  /**
+   * The rows whose subject is confidential now, or was when the row was written. Kinds of entity
+   * that never hold confidential content are listed; any other kind counts as confidential until
+   * it is taught here, so a new entity cannot leak through the log.
+   */
+  private async confidentialRows(rows: AuditEvent[]): Promise<Set<AuditEvent>> {
+    const byEntity = new Map<string, string[]>();
+    for (const row of rows) {
+      if (PLAIN_ENTITIES.has(row.entity) || !(row.entity in CONFIDENTIAL_IDS)) continue;
+      byEntity.set(row.entity, [...(byEntity.get(row.entity) ?? []), row.entityId]);
+    }
+    const confidential = new Map<string, Set<string>>();
+    for (const [entity, ids] of byEntity) {
+      const found = await this.events.manager.query<{ id: number | string }[]>(
+        CONFIDENTIAL_IDS[entity],
+        [ids],
+      );
+      confidential.set(entity, new Set(found.map((row) => String(row.id))));
+    }
+    return new Set(
+      rows.filter(
+        (row) =>
+          (!PLAIN_ENTITIES.has(row.entity) && !(row.entity in CONFIDENTIAL_IDS)) ||
+          confidential.get(row.entity)?.has(row.entityId) === true ||
+          Secrecy.stateIsConfidential(row.before) ||
+          Secrecy.stateIsConfidential(row.after),
+      ),
+    );
+  }
 }
+
+/** Entities whose audit rows hold no confidential content (names, roles, dates and ids only). */
+const PLAIN_ENTITIES = new Set([
+  'organisation',
+  'user',
+  'meeting',
+  'referral_round_reminder',
+  'paragraph_sequence',
+]);
+
+/** For each entity kind that belongs to a case: the ids among `?` that are confidential. */
+const CONFIDENTIAL_IDS: Record<string, string> = {
+  case: 'SELECT id FROM case_record WHERE id IN (?) AND confidential = 1',
+  document: `SELECT d.id FROM document d JOIN case_record c ON c.id = d.case_id
+              WHERE d.id IN (?) AND (c.confidential = 1 OR d.confidentiality IS NOT NULL)`,
+  referral_round: `SELECT r.id FROM referral_round r JOIN case_record c ON c.id = r.case_id
+                    WHERE r.id IN (?) AND c.confidential = 1`,
+  meeting_item: `SELECT i.id FROM meeting_item i JOIN case_record c ON c.id = i.case_id
+                  WHERE i.id IN (?) AND c.confidential = 1`,
+};

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, LessThan } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
-import { mayReadConfidential } from '../common/access.js';
 import type { Actor } from '../common/actor.js';
+import { readsEverySecret } from '../common/secrecy.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { KeyedMutex } from '../common/keyed-mutex.js';
@@ -121,7 +121,7 @@ export class CasesService {
     const entity = await this.dataSource.manager.findOneBy(Case, { id });
     if (!entity) throw DomainError.notFound('Case', id);
     return {
-      ...CaseDto.from(entity, mayReadConfidential(actor)),
+      ...CaseDto.from(entity, actor),
       relatedCases: await this.relatedCases(id),
     };
   }
@@ -178,11 +178,10 @@ export class CasesService {
     const search = query.q?.trim() ? searchCondition('c', query.q) : null;
     if (search) builder.andWhere(search.sql, search.parameters);
     // Confidential titles must not be findable by those who may not read them.
-    if (search && !mayReadConfidential(actor)) builder.andWhere('c.confidential = 0');
+    if (search && !readsEverySecret(actor)) builder.andWhere('c.confidential = 0');
     const rows = await builder.getMany();
-    const visible = mayReadConfidential(actor);
     return {
-      items: rows.slice(0, limit).map((row) => CaseDto.from(row, visible)),
+      items: rows.slice(0, limit).map((row) => CaseDto.from(row, actor)),
       nextCursor: rows.length > limit ? encodeCursor([rows[limit - 1].id]) : null,
     };
   }

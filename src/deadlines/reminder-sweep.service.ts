@@ -1,3 +1,4 @@
+import { Secrecy } from '../common/secrecy.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -30,6 +31,7 @@ interface DueReminder {
   recipientName: string;
   email: string | null;
   roundTitle: string;
+  confidential: number | boolean;
   caseNumber: string;
   senderName: string;
   senderEmail: string | null;
@@ -155,7 +157,7 @@ export class ReminderSweepService {
   private details(manager: EntityManager, ids: number[]): Promise<DueReminder[]> {
     return manager.query<DueReminder[]>(
       `SELECT rm.id, rm.recipient_id AS recipientId, rm.kind, rm.deadline,
-              o.name AS recipientName, o.email, rr.title AS roundTitle,
+              o.name AS recipientName, o.email, rr.title AS roundTitle, c.confidential,
               c.case_number AS caseNumber, so.name AS senderName, so.email AS senderEmail
          FROM referral_round_reminder rm
          JOIN referral_round_recipient r ON r.id = rm.recipient_id
@@ -175,7 +177,9 @@ export class ReminderSweepService {
       senderName: reminder.senderName,
       senderEmail: reminder.senderEmail,
       caseNumber: reminder.caseNumber,
-      roundTitle: reminder.roundTitle,
+      roundTitle: Secrecy.mailRoundTitle(reminder.roundTitle, {
+        caseConfidential: Boolean(Number(reminder.confidential)),
+      }),
       deadline: reminder.deadline,
       responseUrl: RESPONSE_LINK_PLACEHOLDER,
     };

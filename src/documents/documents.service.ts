@@ -9,7 +9,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { formatDocumentNumber } from '../cases/case-number.js';
 import { Case } from '../cases/case.entity.js';
 import { CasesService } from '../cases/cases.service.js';
-import { mayReadConfidential } from '../common/access.js';
+import { documentSecrecy, Secrecy } from '../common/secrecy.js';
 import type { Actor } from '../common/actor.js';
 import { Clock, startOfDayIn } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
@@ -259,6 +259,6 @@ export class DocumentsService {
   }
 
   private redacted(owner: Case, document: Document, actor: Actor): boolean {
-    return (owner.confidential || document.confidentiality !== null) && !mayReadConfidential(actor);
+    return !Secrecy.maySee(actor, documentSecrecy(owner, document));
   }
 }

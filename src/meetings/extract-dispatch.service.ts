@@ -1,3 +1,4 @@
+import { Secrecy } from '../common/secrecy.js';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
@@ -57,7 +58,7 @@ export class ExtractDispatchService {
         `§ ${item.paragraph} has no case to register the dispatched extracts in`,
       );
     }
-    if (item.case.confidential) {
+    if (Secrecy.isConfidential({ caseConfidential: item.case.confidential })) {
       throw DomainError.conflict(
         'confidential',
         `${item.case.caseNumber} is confidential; its extracts are not sent by e-mail`,

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Readable } from 'node:stream';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
-import { mayReadConfidential } from '../common/access.js';
+import { Secrecy } from '../common/secrecy.js';
 import type { Actor } from '../common/actor.js';
 import { DomainError } from '../common/domain-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -82,12 +82,14 @@ export class ExtractsService {
       order: { paragraph: 'ASC' },
       relations: { case: true },
     });
-    if (
-      !mayReadConfidential(actor) &&
-      !(await mayRecordFor(manager, actor, meeting.organisationId))
-    ) {
-      const hidden = items.find((item) => item.case?.confidential);
-      if (hidden) throw this.confidential(hidden);
+    const secret = items.find(
+      (item) => !Secrecy.maySee(actor, { caseConfidential: item.case?.confidential ?? false }),
+    );
+    if (secret) {
+      const keptByActor = await mayRecordFor(manager, actor, meeting.organisationId);
+      if (!Secrecy.maySee(actor, { caseConfidential: true, keptByActor })) {
+        throw this.confidential(secret);
+      }
     }
     const bytes = await this.word.build(
       'protocol',
@@ -229,9 +231,10 @@ export class ExtractsService {
   }
 
   private async assertMayRead(item: LoadedItem, actor: Actor): Promise<void> {
-    if (!item.case?.confidential || mayReadConfidential(actor)) return;
-    if (await mayRecordFor(this.dataSource.manager, actor, item.organisationId)) return;
-    throw this.confidential(item);
+    const secret = { caseConfidential: item.case?.confidential ?? false };
+    if (Secrecy.maySee(actor, secret)) return;
+    const keptByActor = await mayRecordFor(this.dataSource.manager, actor, item.organisationId);
+    if (!Secrecy.maySee(actor, { ...secret, keptByActor })) throw this.confidential(item);
   }
 
   private confidential(item: MeetingItem & { case?: Case | null }): DomainError {

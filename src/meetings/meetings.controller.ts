@@ -90,8 +90,8 @@ export class MeetingsController {
   @Roles(...MEETING_READERS)
   @ApiOkResponse({ type: MeetingDetailDto })
   @ApiNotFoundResponse()
-  get(@Param('id', parseId()) id: number): Promise<MeetingDetailDto> {
-    return this.meetings.get(id);
+  get(@Param('id', parseId()) id: number, @CurrentActor() actor: Actor): Promise<MeetingDetailDto> {
+    return this.meetings.get(id, actor);
   }
 
   @Patch(':id')
@@ -187,8 +187,9 @@ export class MeetingsController {
   getItem(
     @Param('id', parseId()) id: number,
     @Param('itemId', parseId('itemId')) itemId: number,
+    @CurrentActor() actor: Actor,
   ): Promise<ItemDto> {
-    return this.meetings.getItem(id, itemId);
+    return this.meetings.getItem(id, itemId, actor);
   }
 
   @Patch(':id/items/:itemId')

@@ -1,3 +1,4 @@
+import { Secrecy } from '../common/secrecy.js';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager, In } from 'typeorm';
@@ -20,7 +21,7 @@ import {
   UpdateMeetingDto,
 } from './dto/meeting-input.dto.js';
 import { ItemDto, MeetingDetailDto, MeetingDto } from './dto/meeting.dto.js';
-import { assertMayRecordFor } from './meeting-access.js';
+import { assertMayRecordFor, mayRecordFor } from './meeting-access.js';
 import { assertMeetingTransition } from './meeting-status.js';
 import { Meeting, MeetingItem } from './meeting.entity.js';
 
@@ -107,8 +108,11 @@ export class MeetingsService {
     };
   }
 
-  /** The meeting with its paragraphs in § order. */
-  async get(id: number): Promise<MeetingDetailDto> {
+  /**
+   * The meeting with its paragraphs in § order; a paragraph on a confidential case shows only its
+   * number and case number to those who may not read it (the rule its extract follows).
+   */
+  async get(id: number, actor: Actor): Promise<MeetingDetailDto> {
     const manager = this.dataSource.manager;
     const meeting = await manager.findOne(Meeting, {
       where: { id },
@@ -119,19 +123,50 @@ export class MeetingsService {
       where: { meetingId: id },
       order: { paragraph: 'ASC' },
     });
-    const caseNumbers = await this.caseNumbers(manager, items);
     return {
       ...this.toDto(meeting, meeting.organisation!.name),
-      items: items.map((item) => ItemDto.from(item, caseNumbers.get(item.caseId ?? 0) ?? null)),
+      items: await this.itemsAsSeenBy(manager, actor, meeting.organisationId, items),
     };
   }
 
-  async getItem(meetingId: number, itemId: number): Promise<ItemDto> {
+  async getItem(meetingId: number, itemId: number, actor: Actor): Promise<ItemDto> {
     const manager = this.dataSource.manager;
     const item = await manager.findOneBy(MeetingItem, { id: itemId, meetingId });
     if (!item) throw DomainError.notFound('Item', itemId);
-    const caseNumbers = await this.caseNumbers(manager, [item]);
-    return ItemDto.from(item, caseNumbers.get(item.caseId ?? 0) ?? null);
+    const [dto] = await this.itemsAsSeenBy(manager, actor, item.organisationId, [item]);
+    return dto;
+  }
+
+  /** Paragraphs as the actor may see them: one lookup of their cases, one of the actor's reach. */
+  private async itemsAsSeenBy(
+    manager: EntityManager,
+    actor: Actor,
+    organisationId: number,
+    items: MeetingItem[],
+  ): Promise<ItemDto[]> {
+    const ids = [...new Set(items.flatMap((item) => item.caseId ?? []))];
+    const cases =
+      ids.length === 0
+        ? []
+        : await manager.find(Case, {
+            select: { id: true, caseNumber: true, confidential: true },
+            where: { id: In(ids) },
+          });
+    const byId = new Map(cases.map((row) => [row.id, row]));
+    const secrecyOf = (item: MeetingItem) => ({
+      caseConfidential: byId.get(item.caseId ?? 0)?.confidential ?? false,
+    });
+    // Whether the actor keeps these minutes is asked only when a paragraph would be withheld.
+    const keptByActor =
+      items.some((item) => !Secrecy.maySee(actor, secrecyOf(item))) &&
+      (await mayRecordFor(manager, actor, organisationId));
+    return items.map((item) =>
+      ItemDto.from(
+        item,
+        byId.get(item.caseId ?? 0)?.caseNumber ?? null,
+        !Secrecy.maySee(actor, { ...secrecyOf(item), keptByActor }),
+      ),
+    );
   }
 
   async update(

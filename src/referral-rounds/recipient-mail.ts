@@ -1,3 +1,4 @@
+import { Secrecy } from '../common/secrecy.js';
 import type { EntityManager } from 'typeorm';
 import { Case } from '../cases/case.entity.js';
 import type { OutgoingMail } from '../mail/outbox.service.js';
@@ -43,7 +44,7 @@ export async function recipientMail(
       senderName: sender.name,
       senderEmail: sender.email,
       caseNumber: owner.caseNumber,
-      roundTitle: round.title,
+      roundTitle: Secrecy.mailRoundTitle(round.title, { caseConfidential: owner.confidential }),
     },
   };
 }

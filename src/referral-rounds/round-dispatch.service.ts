@@ -1,3 +1,4 @@
+import { documentSecrecy, Secrecy } from '../common/secrecy.js';
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -221,9 +222,10 @@ export class RoundDispatchService {
     recipients: RoundRecipient[],
     reissued: boolean,
   ): Promise<number[]> {
+    const secret = { caseConfidential: owner.confidential };
     const attach =
-      !owner.confidential &&
-      documents.every((document) => document.confidentiality === null) &&
+      !Secrecy.isConfidential(secret) &&
+      documents.every((document) => !Secrecy.isConfidential(documentSecrecy(owner, document))) &&
       documents.reduce((total, document) => total + document.size, 0) <=
         this.config.mailAttachmentsMaxBytes;
     const mails: OutgoingMail<'round-invitation'>[] = recipients.map((recipient) => ({
@@ -245,18 +247,15 @@ export class RoundDispatchService {
         senderName: sender.name,
         senderEmail: sender.email,
         caseNumber: owner.caseNumber,
-        roundTitle: round.title,
-        message: round.message,
+        // A mail leaves the secure channel: a confidential round is named by its case number,
+        // and its message, section titles and document titles stay behind the link.
+        roundTitle: Secrecy.mailRoundTitle(round.title, secret),
+        message: Secrecy.isConfidential(secret) ? null : round.message,
         deadline: recipient.extendedDeadline ?? round.deadline,
         responseUrl: RESPONSE_LINK_PLACEHOLDER,
-        documents: documents.map(({ documentNumber, title, fileName, size }) => ({
-          documentNumber,
-          title,
-          fileName,
-          size,
-        })),
+        documents: documents.map((document) => mailDocument(owner, document)),
         documentsAttached: attach,
-        sections: round.sections,
+        sections: Secrecy.isConfidential(secret) ? [] : round.sections,
         reissued,
         ownCaseNumber: recipient.ownCaseNumber ?? null,
       },
@@ -292,4 +291,21 @@ export class RoundDispatchService {
     );
     return outboxIds;
   }
+}
+
+/** A document as an invitation lists it: a confidential one by its number only. */
+function mailDocument(
+  owner: Case,
+  document: Document,
+): { documentNumber: string; title: string; fileName: string; size: number } {
+  const secret = documentSecrecy(owner, document);
+  const extension = /\.[A-Za-z0-9]{1,8}$/.exec(document.fileName)?.[0] ?? '';
+  return {
+    documentNumber: document.documentNumber,
+    title: Secrecy.mailDocumentTitle(document.title, secret),
+    fileName: Secrecy.isConfidential(secret)
+      ? `${document.documentNumber.replace(/\//g, '-')}${extension}`
+      : document.fileName,
+    size: document.size,
+  };
 }

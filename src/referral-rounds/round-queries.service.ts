@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager, In } from 'typeorm';
-import { mayReadConfidential } from '../common/access.js';
+import { documentSecrecy, Secrecy } from '../common/secrecy.js';
 import type { Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
@@ -56,7 +56,8 @@ export class RoundQueriesService {
       if (recipients.length === 0) throw DomainError.notFound('Round', id);
     }
     const owner = await db.findOneByOrFail(Case, { id: round.caseId });
-    const redacted = owner.confidential && readsAllRounds(actor) && !mayReadConfidential(actor);
+    const sentTo = recipients.map((recipient) => recipient.organisationId);
+    const redacted = !Secrecy.maySee(actor, { caseConfidential: owner.confidential, sentTo });
     const documents = await this.documents(db, id);
     const today = this.clock.today();
     const extensions = await this.extensions(
@@ -83,8 +84,9 @@ export class RoundQueriesService {
       reminders: round.reminderPolicy ?? DEFAULT_REMINDER_POLICY,
       customReminders: round.reminderPolicy !== null,
       documents: documents.map((document) => {
-        const confidential = owner.confidential || document.confidentiality !== null;
-        const hidden = redacted || (confidential && !mayReadConfidential(actor));
+        const secret = { ...documentSecrecy(owner, document), sentTo };
+        const confidential = Secrecy.isConfidential(secret);
+        const hidden = !Secrecy.maySee(actor, secret);
         return {
           id: document.id,
           documentNumber: document.documentNumber,
@@ -132,10 +134,11 @@ export class RoundQueriesService {
     const rows = await builder.getMany();
     const page = rows.slice(0, limit);
     const counts = await this.counts(page.map((round) => round.id));
-    const mayRead = mayReadConfidential(actor);
     return {
       items: page.map((round) => {
-        const redacted = (round.case?.confidential ?? false) && !mayRead;
+        const redacted = !Secrecy.maySee(actor, {
+          caseConfidential: round.case?.confidential ?? false,
+        });
         return {
           id: round.id,
           caseId: round.caseId,
@@ -250,10 +253,13 @@ export class RoundQueriesService {
       page.map((recipient) => recipient.id),
     );
     const deliveries = await this.deliveries(this.dataSource.manager, page);
-    const mayRead = mayReadConfidential(actor);
     const items = page.map((recipient) => {
       const round = recipient.round!;
       const owner = round.case!;
+      const visible = Secrecy.maySee(actor, {
+        caseConfidential: owner.confidential,
+        sentTo: [recipient.organisationId],
+      });
       return {
         ...this.recipientDto(recipient, round, today, {
           extensions: extensions.get(recipient.id) ?? [],
@@ -263,7 +269,7 @@ export class RoundQueriesService {
           id: round.id,
           caseId: owner.id,
           caseNumber: owner.caseNumber,
-          title: owner.confidential && !mayRead ? null : round.title,
+          title: Secrecy.shown(visible, round.title),
           status: round.status,
           sender: owner.organisation!.name,
         },

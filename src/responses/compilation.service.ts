@@ -2,7 +2,7 @@ import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
-import { mayReadConfidential } from '../common/access.js';
+import { Secrecy } from '../common/secrecy.js';
 import type { Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
@@ -78,7 +78,7 @@ export class CompilationService {
     const round = await manager.findOneBy(ReferralRound, { id: roundId });
     if (!round) throw DomainError.notFound('Round', roundId);
     const owner = await manager.findOneByOrFail(Case, { id: round.caseId });
-    if (owner.confidential && !mayReadConfidential(actor)) {
+    if (!Secrecy.maySee(actor, { caseConfidential: owner.confidential })) {
       throw new DomainError(
         HttpStatus.FORBIDDEN,
         'confidential',

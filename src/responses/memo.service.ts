@@ -3,11 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
+import { Secrecy } from '../common/secrecy.js';
 import { withoutRemissPrefix } from '../common/templates.js';
 import { DomainError } from '../common/domain-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/env.schema.js';
 import { Case } from '../cases/case.entity.js';
+import type { Document } from '../documents/document.entity.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { loadRecipients } from '../referral-rounds/recipient-rows.js';
 import { ReferralRound } from '../referral-rounds/referral-round.entity.js';
@@ -60,12 +62,9 @@ export class MemoService {
     const [recipient] = await loadRecipients(manager, Number(found[0].round_id), {
       id: recipientId,
     });
+    // Another organisation's entry answers as one that does not exist, naming no one.
     if (!mayHandleFor(actor, recipient.organisationId)) {
-      throw new DomainError(
-        HttpStatus.FORBIDDEN,
-        'not_your_organisation',
-        `Only ${recipient.organisation!.name}'s own users, registrars and admins may draft its memo`,
-      );
+      throw DomainError.notFound('Recipient', recipientId);
     }
     if (!recipient.ownCaseNumber) {
       throw DomainError.conflict(
@@ -75,6 +74,8 @@ export class MemoService {
     }
     const round = await manager.findOneByOrFail(ReferralRound, { id: recipient.roundId });
     const owner = await manager.findOneByOrFail(Case, { id: round.caseId });
+    const documents = await this.rounds.documents(manager, round.id);
+    const secrecy = this.secrecy(actor, owner, documents, recipient.organisationId);
     const sender = await manager.findOneByOrFail(Organisation, { id: owner.organisationId });
     const response = recipient.responseId
       ? await manager.findOneBy(Response, { id: recipient.responseId })
@@ -91,7 +92,6 @@ export class MemoService {
           where: { id: actor.userId },
         })
       : null;
-    const documents = await this.rounds.documents(manager, round.id);
     const bytes = await this.word.build(
       'memo',
       {
@@ -117,11 +117,40 @@ export class MemoService {
         signatures: [],
         attachments: documents.map((document, index) => `Bilaga ${index + 1}, ${document.title}.`),
         draft: response === null,
+        confidentiality: secrecy,
       },
       this.wording,
       this.logo,
     );
     const fileName = `Tjänsteskrivelse ${recipient.ownCaseNumber.replace(/\//g, '-')}.docx`;
     return { bytes, fileName };
+  }
+
+  /**
+   * A memo of a remiss under secrecy is written by the consultee's own respondents (who were sent
+   * the remiss to answer it), registrars and admins, and carries the marking on every page; the
+   * organisation's other users, who see the remiss's title withheld everywhere, are refused.
+   */
+  private secrecy(
+    actor: Actor,
+    owner: Case,
+    documents: Document[],
+    organisationId: number,
+  ): { marking: string | null } | null {
+    const markings = [...new Set(documents.flatMap((document) => document.confidentiality ?? []))];
+    const subject = {
+      caseConfidential: owner.confidential,
+      marking: markings.length > 0 ? markings.join(', ') : null,
+      sentTo: [organisationId],
+    };
+    if (!Secrecy.isConfidential(subject)) return null;
+    if (!Secrecy.maySee(actor, subject)) {
+      throw new DomainError(
+        HttpStatus.FORBIDDEN,
+        'confidential',
+        `The remiss in ${owner.caseNumber} is confidential; only the organisation's respondents, registrars and admins may draft its memo`,
+      );
+    }
+    return { marking: subject.marking };
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
-import { mayReadConfidential } from '../common/access.js';
+import { Secrecy } from '../common/secrecy.js';
 import type { Actor } from '../common/actor.js';
 import { DomainError } from '../common/domain-error.js';
 import { Case } from '../cases/case.entity.js';
@@ -9,7 +9,7 @@ import { Document } from '../documents/document.entity.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { ReferralRound, RoundRecipient } from '../referral-rounds/referral-round.entity.js';
 import { ROUND_READERS } from '../referral-rounds/round-queries.service.js';
-import type { ResponseDto, SectionViewDto } from './dto/response.dto.js';
+import type { ResponseDto, SectionListDto } from './dto/response.dto.js';
 import { Response, ResponseComment, ResponseDocument } from './response.entity.js';
 
 const readsAllRounds = (actor: Actor) => ROUND_READERS.some((role) => actor.roles.includes(role));
@@ -22,7 +22,11 @@ export class ResponseQueriesService {
   /** One answer as its submitter sees it right after submitting. */
   async one(id: number, actor: Actor): Promise<ResponseDto> {
     const response = await this.dataSource.manager.findOneByOrFail(Response, { id });
-    const [dto] = await this.toDtos([response], actor, false);
+    const round = await this.dataSource.manager.findOneByOrFail(ReferralRound, {
+      id: response.roundId,
+    });
+    const owner = await this.dataSource.manager.findOneByOrFail(Case, { id: round.caseId });
+    const [dto] = await this.toDtos([response], actor, owner);
     return dto;
   }
 
@@ -33,6 +37,10 @@ export class ResponseQueriesService {
   async listForRound(roundId: number, actor: Actor, history: boolean): Promise<ResponseDto[]> {
     const round = await this.dataSource.manager.findOneBy(ReferralRound, { id: roundId });
     if (!round) throw DomainError.notFound('Round', roundId);
+    // Someone who may not see the round gets the same answer as for a round that does not exist.
+    if (!readsAllRounds(actor) && !(await this.addressedTo(roundId, actor))) {
+      throw DomainError.notFound('Round', roundId);
+    }
     const builder = this.dataSource.manager
       .createQueryBuilder(Response, 'a')
       .innerJoin(RoundRecipient, 'r', 'r.id = a.recipient_id')
@@ -46,14 +54,29 @@ export class ResponseQueriesService {
       builder.andWhere('r.organisation_id IN (:...own)', { own: actor.organisationIds });
     }
     const owner = await this.dataSource.manager.findOneByOrFail(Case, { id: round.caseId });
-    const redact = owner.confidential && readsAllRounds(actor) && !mayReadConfidential(actor);
-    return this.toDtos(await builder.getMany(), actor, redact);
+    return this.toDtos(await builder.getMany(), actor, owner);
   }
 
-  /** Each section of the draft with every comment on it in the answers that count. */
-  async sections(roundId: number): Promise<SectionViewDto[]> {
+  /** Whether one of the actor's organisations is among the round's recipients. */
+  private async addressedTo(roundId: number, actor: Actor): Promise<boolean> {
+    if (actor.organisationIds.length === 0) return false;
+    return this.dataSource.manager.existsBy(RoundRecipient, {
+      roundId,
+      organisationId: In([...actor.organisationIds]),
+    });
+  }
+
+  /**
+   * Each section of the draft with every comment on it in the answers that count; nothing of a
+   * round the actor may not see the contents of (the same rule as the round itself).
+   */
+  async sections(roundId: number, actor: Actor): Promise<SectionListDto> {
     const round = await this.dataSource.manager.findOneBy(ReferralRound, { id: roundId });
     if (!round) throw DomainError.notFound('Round', roundId);
+    const owner = await this.dataSource.manager.findOneByOrFail(Case, { id: round.caseId });
+    if (!Secrecy.maySee(actor, { caseConfidential: owner.confidential })) {
+      return { items: [], redacted: true };
+    }
     const comments = await this.dataSource.query<
       {
         sectionRef: string;
@@ -73,24 +96,27 @@ export class ResponseQueriesService {
         ORDER BY o.name, c.position`,
       [roundId],
     );
-    return round.sections.map((section) => ({
-      ref: section.ref,
-      title: section.title,
-      comments: comments
-        .filter((comment) => comment.sectionRef === section.ref)
-        .map(({ responseId, organisation, position, text }) => ({
-          responseId,
-          organisation,
-          position,
-          text,
-        })),
-    }));
+    return {
+      items: round.sections.map((section) => ({
+        ref: section.ref,
+        title: section.title,
+        comments: comments
+          .filter((comment) => comment.sectionRef === section.ref)
+          .map(({ responseId, organisation, position, text }) => ({
+            responseId,
+            organisation,
+            position,
+            text,
+          })),
+      })),
+      redacted: false,
+    };
   }
 
   private async toDtos(
     responses: Response[],
     actor: Actor,
-    redact: boolean,
+    owner: Pick<Case, 'confidential'>,
   ): Promise<ResponseDto[]> {
     if (responses.length === 0) return [];
     const manager = this.dataSource.manager;
@@ -119,9 +145,13 @@ export class ResponseQueriesService {
       ]),
     );
     const recipientById = new Map(recipients.map((recipient) => [recipient.id, recipient]));
-    const hidden = redact && !mayReadConfidential(actor);
     return responses.map((response) => {
       const recipient = recipientById.get(response.recipientId)!;
+      // An answer is sent to the round's sender by the recipient: its own people may read it.
+      const hidden = !Secrecy.maySee(actor, {
+        caseConfidential: owner.confidential,
+        sentTo: [recipient.organisationId],
+      });
       const document = documents.get(response.documentId)!;
       const decision =
         response.decisionOrgan ??

@@ -121,7 +121,10 @@ export class ResponsesController {
   @Get('sections')
   @Roles(...ROUND_READERS)
   @ApiOkResponse({ type: SectionListDto, description: 'Each section with every comment on it' })
-  async sections(@Param('id', parseId()) id: number): Promise<SectionListDto> {
-    return { items: await this.queries.sections(id) };
+  sections(
+    @Param('id', parseId()) id: number,
+    @CurrentActor() actor: Actor,
+  ): Promise<SectionListDto> {
+    return this.queries.sections(id, actor);
   }
 }

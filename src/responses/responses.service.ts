@@ -1,7 +1,7 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { DataSource, EntityManager, MoreThan } from 'typeorm';
+import { DataSource, EntityManager, In, MoreThan } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
@@ -84,6 +84,17 @@ export class ResponsesService {
     const registrar = actor.roles.includes('registrar') || actor.roles.includes('admin');
     const own = actor.organisationIds.includes(input.organisationId);
     if (!(await this.dataSource.manager.existsBy(ReferralRound, { id: roundId }))) {
+      throw DomainError.notFound('Round', roundId);
+    }
+    // A round none of the actor's organisations was sent answers as one that does not exist.
+    if (
+      !registrar &&
+      (actor.organisationIds.length === 0 ||
+        !(await this.dataSource.manager.existsBy(RoundRecipient, {
+          roundId,
+          organisationId: In([...actor.organisationIds]),
+        })))
+    ) {
       throw DomainError.notFound('Round', roundId);
     }
     const recipient = await this.dataSource.manager.findOneBy(RoundRecipient, {

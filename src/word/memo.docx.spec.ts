@@ -46,6 +46,7 @@ const data: MemoData = {
     'Bilaga 2, Utdrag från kommunstyrelsens arbetsutskott, § 19.',
   ],
   draft: false,
+  confidentiality: null,
 };
 
 async function lines(memo: MemoData, logo: Buffer | null = null): Promise<string[]> {
@@ -144,6 +145,20 @@ describe('buildMemo', () => {
     expect(header).toContain('descr="Kalmar kommun"');
     const footer = await readPart(bytes, 'word/footer1.xml');
     expect(footer).toMatch(/Sida .*PAGE.* \(.*NUMPAGES.*\)/s);
+  });
+
+  it('carries the secrecy marking in the header of every page of a confidential remiss', async () => {
+    const marked = await buildMemo(
+      { ...data, confidentiality: { marking: 'OSL 26 kap. 1 §' } },
+      wording,
+      null,
+    );
+    const header = await readPart(marked, 'word/header1.xml');
+    expect(header.replace(/<[^>]+>/g, '')).toBe('Kalmar kommunSEKRETESS OSL 26 kap. 1 §');
+    const general = await buildMemo({ ...data, confidentiality: { marking: null } }, wording, null);
+    expect((await readPart(general, 'word/header1.xml')).replace(/<[^>]+>/g, '')).toBe(
+      'Kalmar kommunSEKRETESS enligt offentlighets- och sekretesslagen (2009:400)',
+    );
   });
 
   it('gives the top block explicit widths over the whole text width', async () => {

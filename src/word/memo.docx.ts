@@ -54,6 +54,11 @@ export interface MemoData {
   attachments: string[];
   /** Not yet final: marked UTKAST. */
   draft: boolean;
+  /**
+   * The remiss is under secrecy: every page's header carries the marking (the documents' own
+   * markings such as "OSL 26 kap. 1 §", or null for the wording's general one).
+   */
+  confidentiality: { marking: string | null } | null;
 }
 
 /**
@@ -68,6 +73,10 @@ export interface MemoWording {
   /** The kind of document, shown in the top block. */
   kind: string;
   draft: string;
+  /** The header line of a memo under secrecy: `{marking}`. */
+  confidential: string;
+  /** The marking when the documents carry none of their own. */
+  confidentialDefault: string;
   draftNotice: string;
   officer: string;
   date: string;
@@ -98,8 +107,10 @@ function paragraphs(content: string, options: { italic?: boolean } = {}) {
 }
 
 /** Municipality at the left and the logo at the right of every page, over a thin rule. */
-function memoHeader(municipalityName: string, logo: Buffer | null) {
+function memoHeader(municipalityName: string, logo: Buffer | null, secrecy: string | null) {
   const [left, right] = columns(0.6, 0.4);
+  const municipality = [line(municipalityName, { bold: true, size: 24 })];
+  if (secrecy !== null) municipality.push(line(secrecy, { bold: true, color: DRAFT_COLOUR }));
   return new Header({
     children: [
       grid(
@@ -107,7 +118,7 @@ function memoHeader(municipalityName: string, logo: Buffer | null) {
         [
           new TableRow({
             children: [
-              cell(left, [line(municipalityName, { bold: true, size: 24 })]),
+              cell(left, municipality),
               cell(right, [logoParagraph(logo, municipalityName)]),
             ],
           }),
@@ -200,7 +211,15 @@ export function buildMemo(
     creator: data.municipalityName,
     title: fill(wording.documentTitle, { caseNumber: data.caseNumber, title }),
     language: wording.language,
-    header: memoHeader(data.municipalityName, logo),
+    header: memoHeader(
+      data.municipalityName,
+      logo,
+      data.confidentiality === null
+        ? null
+        : fill(wording.confidential, {
+            marking: data.confidentiality.marking ?? wording.confidentialDefault,
+          }),
+    ),
     footer: pageFooter(wording.footer.page),
     children,
   });

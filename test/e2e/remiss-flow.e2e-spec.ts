@@ -591,8 +591,9 @@ describe('the remiss of a strategy, from § 19 to the final decision, on both si
     expect(text).not.toContain('Punkt ');
 
     const foreign = await get(`/api/inbox/${recipient[SFN].id}/memo.docx`, bunRespondent);
-    expect(foreign.status).toBe(403);
-    expect(foreign.body.code).toBe('not_your_organisation');
+    // Another organisation's entry answers as one that does not exist, naming no one.
+    expect(foreign.status).toBe(404);
+    expect(foreign.body.code).toBe('not_found');
     const noCase = await get(`/api/inbox/${recipient[KALMARHEM].id}/memo.docx`, registrar);
     expect(noCase.status).toBe(409);
     expect(noCase.body.code).toBe('no_own_case');

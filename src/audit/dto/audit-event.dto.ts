@@ -56,7 +56,12 @@ export class AuditEventDto {
   @ApiProperty({ nullable: true, type: String })
   requestId: string | null;
 
-  static from(event: AuditEvent): AuditEventDto {
+  @ApiProperty({
+    description: 'true when before/after are withheld from this user (a confidential subject)',
+  })
+  redacted: boolean;
+
+  static from(event: AuditEvent, redacted = false): AuditEventDto {
     return {
       id: event.id,
       occurredAt: event.occurredAt.toISOString(),
@@ -65,9 +70,10 @@ export class AuditEventDto {
       action: event.action,
       entity: event.entity,
       entityId: event.entityId,
-      before: event.before,
-      after: event.after,
+      before: redacted ? null : event.before,
+      after: redacted ? null : event.after,
       requestId: event.requestId,
+      redacted,
     };
   }
 }

@@ -1,3 +1,5 @@
+import type { Actor } from '../../common/actor.js';
+import { Secrecy } from '../../common/secrecy.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -170,8 +172,9 @@ export class CaseDto {
   updatedAt: string;
 
   /** The case as a user sees it: confidential details only for those allowed to read them. */
-  static from(entity: Case, mayReadConfidential = true): CaseDto {
-    const redacted = entity.confidential && !mayReadConfidential;
+  static from(entity: Case, actor?: Actor): CaseDto {
+    const redacted =
+      actor !== undefined && !Secrecy.maySee(actor, { caseConfidential: entity.confidential });
     return {
       id: entity.id,
       caseNumber: entity.caseNumber,

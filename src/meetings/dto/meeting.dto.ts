@@ -21,8 +21,13 @@ export class ItemDto {
   @ApiProperty({ example: 19, description: 'The § number' })
   paragraph: number;
 
-  @ApiProperty({ example: 'Strategi för etnisk och kulturell inkludering – beslut om remiss' })
-  title: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'Strategi för etnisk och kulturell inkludering – beslut om remiss',
+    description: 'null when withheld (confidential)',
+  })
+  title: string | null;
 
   @ApiProperty({ nullable: true, type: Number })
   caseId: number | null;
@@ -45,8 +50,8 @@ export class ItemDto {
   @ApiProperty({ nullable: true, type: String })
   deliberation: string | null;
 
-  @ApiProperty()
-  decision: string;
+  @ApiProperty({ nullable: true, type: String, description: 'null when withheld (confidential)' })
+  decision: string | null;
 
   @ApiProperty({ nullable: true, type: String })
   reservations: string | null;
@@ -56,6 +61,12 @@ export class ItemDto {
 
   @ApiProperty({ description: 'Adjusted (justerad): locked, and its extract is final' })
   adjusted: boolean;
+
+  @ApiProperty({
+    description:
+      'true when the texts are withheld from this user (a paragraph on a confidential case)',
+  })
+  redacted: boolean;
 
   @ApiProperty({ nullable: true, type: String, example: '2026-05-25' })
   adjustedOn: string | null;
@@ -75,23 +86,26 @@ export class ItemDto {
   @ApiProperty()
   updatedAt: string;
 
-  static from(item: MeetingItem, caseNumber: string | null): ItemDto {
+  /** The paragraph; with `redacted` only its number, case and state (who may see is decided by the caller). */
+  static from(item: MeetingItem, caseNumber: string | null, redacted = false): ItemDto {
+    const shown = <T>(value: T): T | null => (redacted ? null : value);
     return {
       id: item.id,
       meetingId: item.meetingId,
       paragraph: item.paragraph,
-      title: item.title,
+      title: shown(item.title),
       caseId: item.caseId,
       caseNumber,
-      documents: item.documents,
-      background: item.background,
-      proposals: item.proposals,
-      decisionProcess: item.decisionProcess,
-      deliberation: item.deliberation,
-      decision: item.decision,
-      reservations: item.reservations,
-      sendTo: item.sendTo,
+      documents: shown(item.documents),
+      background: shown(item.background),
+      proposals: shown(item.proposals),
+      decisionProcess: shown(item.decisionProcess),
+      deliberation: shown(item.deliberation),
+      decision: shown(item.decision),
+      reservations: shown(item.reservations),
+      sendTo: redacted ? [] : item.sendTo,
       adjusted: item.adjustedOn !== null,
+      redacted,
       adjustedOn: item.adjustedOn,
       adjustedImmediately: item.adjustedImmediately,
       extractDocumentId: item.extractDocumentId,

@@ -239,6 +239,9 @@ export class SectionViewDto {
 }
 
 export class SectionListDto {
-  @ApiProperty({ type: [SectionViewDto] })
+  @ApiProperty({ type: [SectionViewDto], description: 'Empty when withheld (confidential)' })
   items: SectionViewDto[];
+
+  @ApiProperty({ description: 'true when the sections and comments are withheld from this user' })
+  redacted: boolean;
 }
