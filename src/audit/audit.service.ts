@@ -34,6 +34,7 @@ export class AuditService {
       before: entry.before ?? null,
       after: entry.after ?? null,
       requestId: actor.requestId,
+      clientRequestId: actor.clientRequestId ?? null,
     });
   }
 

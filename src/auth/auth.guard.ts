@@ -3,18 +3,16 @@ import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import type { Request } from 'express';
 import { DomainError } from '../common/domain-error.js';
+import { clientRequestIdOf, requestIdOf } from '../common/request-id.js';
 import type { Role } from '../users/role.js';
 import { UsersService } from '../users/users.service.js';
+import { acceptedClaims, type AccessTokenClaims } from './access-token.js';
 import { AuthenticatedRequest, IS_PUBLIC, ROLES_KEY } from './decorators.js';
-
-export interface AccessTokenClaims {
-  sub: string;
-}
 
 /**
  * Global guard: every route needs a valid bearer token unless marked `@Public()`, and the user's
  * roles must include one that the route's `@Roles()` names. The user is re-read on every request so
- * that a deactivated account or a removed role takes effect at once.
+ * that a deactivated account, a removed role or a changed password takes effect at once.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -32,21 +30,27 @@ export class AuthGuard implements CanActivate {
     const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
     if (!token) throw unauthorized('A bearer token is required');
 
-    let claims: AccessTokenClaims;
+    let claims: AccessTokenClaims | null;
     try {
-      claims = await this.jwt.verifyAsync<AccessTokenClaims>(token);
+      claims = acceptedClaims(await this.jwt.verifyAsync<object>(token));
     } catch {
+      claims = null;
+    }
+    if (!claims) throw unauthorized('The access token is invalid or has expired');
+    // A token issued before the password changed or the account was deactivated has an older
+    // version than the user's; it stays dead even after the account is reactivated.
+    const user = await this.users.findActiveForAuth(Number(claims.sub));
+    if (!user || user.tokenVersion !== claims.ver) {
       throw unauthorized('The access token is invalid or has expired');
     }
-    const user = await this.users.findActiveForAuth(Number(claims.sub));
-    if (!user) throw unauthorized('The access token is invalid or has expired');
 
     request.actor = {
       userId: user.id,
       label: user.email,
       roles: user.roles,
       organisationIds: user.organisationIds,
-      requestId: request.id === undefined ? null : String(request.id),
+      requestId: requestIdOf(request),
+      clientRequestId: clientRequestIdOf(request),
     };
 
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);

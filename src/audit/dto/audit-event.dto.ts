@@ -56,6 +56,13 @@ export class AuditEventDto {
   @ApiProperty({ nullable: true, type: String })
   requestId: string | null;
 
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: "The caller's own X-Request-Id, when it sent one",
+  })
+  clientRequestId: string | null;
+
   static from(event: AuditEvent): AuditEventDto {
     return {
       id: event.id,
@@ -68,6 +75,7 @@ export class AuditEventDto {
       before: event.before,
       after: event.after,
       requestId: event.requestId,
+      clientRequestId: event.clientRequestId,
     };
   }
 }
