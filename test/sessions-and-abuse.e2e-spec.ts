@@ -314,7 +314,7 @@ describe('login abuse is limited in every direction and logged', () => {
     expect(byAccount.reduce((sum, row) => sum + row.count, 0)).toBe(3);
   });
 
-  it('writes refused (403) requests to the security log with the account and route', async () => {
+  it('writes refused (403) requests and refused tokens to the security log', async () => {
     const reader = await createUser(t, admin, ['reader']);
     const refused = await t
       .http()
@@ -334,10 +334,30 @@ describe('login abuse is limited in every direction and logged', () => {
       }),
     ]);
     // Only admins read the security log.
-    const denied = await t
+    const ended = await t
       .http()
-      .get('/api/admin/security-events')
-      .set('Authorization', reader.auth);
+      .patch(`/api/users/${reader.id}`)
+      .set('Authorization', admin)
+      .send({ password: 'another-long-passphrase' });
+    expect(ended.status).toBe(200);
+    for (const token of [reader.auth, 'Bearer forged.token.value']) {
+      const replayed = await t
+        .http()
+        .get('/api/auth/me')
+        .set('X-Forwarded-For', '198.51.100.31')
+        .set('Authorization', token);
+      expect(replayed.status).toBe(401);
+    }
+    const replays = await events('clientAddress=198.51.100.31');
+    expect(
+      replays.map((row) => [row.kind, row.route, row.account, row.userId, row.count]).sort(),
+    ).toEqual([
+      ['token_refused', '/api/auth/me', '', null, 1],
+      ['token_refused', '/api/auth/me', reader.email, reader.id, 1],
+    ]);
+    expect(JSON.stringify(replays)).not.toContain('forged.token');
+    const fresh = await login(t, reader.email, 'another-long-passphrase');
+    const denied = await t.http().get('/api/admin/security-events').set('Authorization', fresh);
     expect(denied.status).toBe(403);
   });
 

@@ -5,6 +5,8 @@ import type { Request } from 'express';
 import { DomainError } from '../common/domain-error.js';
 import { clientRequestIdOf, requestIdOf } from '../common/request-id.js';
 import type { Role } from '../users/role.js';
+import { originOf } from '../security-log/request-origin.js';
+import { SecurityLogService } from '../security-log/security-log.service.js';
 import { UsersService } from '../users/users.service.js';
 import { acceptedClaims, type AccessTokenClaims } from './access-token.js';
 import { AuthenticatedRequest, IS_PUBLIC, ROLES_KEY } from './decorators.js';
@@ -20,6 +22,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly jwt: JwtService,
     private readonly users: UsersService,
+    private readonly securityLog: SecurityLogService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -36,12 +39,12 @@ export class AuthGuard implements CanActivate {
     } catch {
       claims = null;
     }
-    if (!claims) throw unauthorized('The access token is invalid or has expired');
+    if (!claims) return this.refuseToken(request, null, null);
     // A token issued before the password changed or the account was deactivated has an older
     // version than the user's; it stays dead even after the account is reactivated.
     const user = await this.users.findActiveForAuth(Number(claims.sub));
     if (!user || user.tokenVersion !== claims.ver) {
-      throw unauthorized('The access token is invalid or has expired');
+      return this.refuseToken(request, Number(claims.sub), user?.email ?? null);
     }
 
     request.actor = {
@@ -62,6 +65,24 @@ export class AuthGuard implements CanActivate {
       );
     }
     return true;
+  }
+
+  /**
+   * 401 for a token that was presented but is not good: forged, expired, or from a session that
+   * has ended. Logged, so that replaying an old or stolen token shows in the security log.
+   */
+  private async refuseToken(
+    request: Request & AuthenticatedRequest,
+    userId: number | null,
+    account: string | null,
+  ): Promise<never> {
+    await this.securityLog.record({
+      kind: 'token_refused',
+      origin: originOf(request),
+      account,
+      userId,
+    });
+    throw unauthorized('The access token is invalid or has expired');
   }
 }
 

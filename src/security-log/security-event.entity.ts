@@ -1,10 +1,16 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export const SECURITY_EVENT_KINDS = ['login_failed', 'forbidden', 'rate_limited'] as const;
+export const SECURITY_EVENT_KINDS = [
+  'login_failed',
+  'token_refused',
+  'forbidden',
+  'rate_limited',
+] as const;
 export type SecurityEventKind = (typeof SECURITY_EVENT_KINDS)[number];
 
 /**
- * A refused request: a failed login, a 403 or a 429. Repeats of the same kind from one address on
+ * A refused request: a failed login, a bearer token that is forged, expired or from an ended
+ * session, a 403 or a 429. Repeats of the same kind from one address on
  * one route for one account within a minute share a row and raise its `count`.
  */
 @Entity('security_event')
