@@ -11,6 +11,7 @@ import { MeetingsModule } from './meetings/meetings.module.js';
 import { OrganisationsModule } from './organisations/organisations.module.js';
 import { ReferralRoundsModule } from './referral-rounds/referral-rounds.module.js';
 import { ResponsesModule } from './responses/responses.module.js';
+import { SecurityLogModule } from './security-log/security-log.module.js';
 import { UsersModule } from './users/users.module.js';
 import { PROCESSOR_MODULES } from './worker.module.js';
 
@@ -22,6 +23,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ...coreImports(config, engine),
+        SecurityLogModule,
         AuthModule,
         UsersModule,
         OrganisationsModule,

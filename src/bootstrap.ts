@@ -1,5 +1,6 @@
 import { INestApplication, INestApplicationContext, Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { ServerResponse } from 'node:http';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
@@ -7,13 +8,21 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { systemActor } from './common/actor.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
+import { assignRequestId } from './common/request-id.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/env.schema.js';
 import type { DatabaseEngine } from './database/data-source-options.js';
 import { ensureDatabase, runMigrations, StartupError } from './database/database-setup.js';
 import { pingRedis } from './queue/redis-options.js';
+import { ResponsePage } from './responses/response-page.js';
+import { SecurityLogService } from './security-log/security-log.service.js';
 import { UsersService } from './users/users.service.js';
 import { WorkerModule } from './worker.module.js';
+
+function noStore(_request: unknown, response: ServerResponse, next: () => void): void {
+  response.setHeader('Cache-Control', 'no-store');
+  next();
+}
 
 /** Signals that stop the service gracefully; others (SIGUSR1/2, used by profilers) do not. */
 const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'];
@@ -73,12 +82,21 @@ export async function createHttpApp(
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
+  // First, so that every response (body-parser errors included) carries the server's request id.
+  app.use(assignRequestId);
   app.use(helmet());
+  // Nothing the API answers (tokens, case titles, documents) belongs in a shared or browser cache.
+  app.use('/api', noStore);
   app.disable('x-powered-by');
   // Client addresses (login rate limits, logs) come from X-Forwarded-For only behind known proxies.
   app.set('trust proxy', config.trustProxy);
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalFilters(
+    new AllExceptionsFilter({
+      forbidden: app.get(SecurityLogService),
+      linkPages: app.get(ResponsePage),
+    }),
+  );
   app.enableShutdownHooks(SHUTDOWN_SIGNALS);
   setUpOpenApi(app, config);
   await app.init();

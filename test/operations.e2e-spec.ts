@@ -64,6 +64,7 @@ describe('operations', () => {
       const paths = response.body.paths as Record<string, Record<string, { security?: unknown[] }>>;
       expect(Object.keys(paths).sort()).toEqual([
         '/api/admin/reminders/sweep',
+        '/api/admin/security-events',
         '/api/audit',
         '/api/auth/login',
         '/api/auth/me',
@@ -139,7 +140,7 @@ describe('operations', () => {
       expect(html.text).toContain('swagger-ui');
     });
 
-    it('answers unknown routes in the common error shape with a request id', async () => {
+    it('answers unknown routes in the common error shape with a request id of its own', async () => {
       const response = await t.http().get('/api/nothing-here').set('X-Request-Id', 'trace-42');
       expect(response.status).toBe(404);
       expect(response.body).toEqual({
@@ -147,9 +148,12 @@ describe('operations', () => {
         error: 'Not Found',
         code: 'not_found',
         message: 'Cannot GET /api/nothing-here',
-        requestId: 'trace-42',
+        requestId: expect.stringMatching(
+          /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+        ),
       });
-      expect(response.headers['x-request-id']).toBe('trace-42');
+      // The caller's id is not taken as the server's.
+      expect(response.headers['x-request-id']).toBe(response.body.requestId);
     });
 
     it('sends security headers', async () => {

@@ -36,4 +36,8 @@ export class AuditEvent {
 
   @Column({ name: 'request_id', type: 'varchar', length: 64, nullable: true })
   requestId: string | null;
+
+  /** The caller's own X-Request-Id, kept apart from the server's id. */
+  @Column({ name: 'client_request_id', type: 'varchar', length: 64, nullable: true })
+  clientRequestId: string | null;
 }

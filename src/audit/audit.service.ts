@@ -35,6 +35,7 @@ export class AuditService {
       before: entry.before ?? null,
       after: entry.after ?? null,
       requestId: actor.requestId,
+      clientRequestId: actor.clientRequestId ?? null,
     });
   }
 

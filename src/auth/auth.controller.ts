@@ -7,6 +7,8 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
+import type { Request } from 'express';
+import { originOf } from '../security-log/request-origin.js';
 import { LoginThrottlerGuard } from './login-throttler.guard.js';
 import type { Actor } from '../common/actor.js';
 import { UserDto } from '../users/dto/user.dto.js';
@@ -31,9 +33,15 @@ export class AuthController {
   @HttpCode(200)
   @ApiOkResponse({ type: LoginResponseDto })
   @ApiUnauthorizedResponse({ description: 'Wrong e-mail address or password' })
-  @ApiTooManyRequestsResponse({ description: 'Too many login attempts; wait a minute' })
-  login(@Body() body: LoginDto, @Req() request: AuthenticatedRequest): Promise<LoginResponseDto> {
-    return this.auth.login(body, request.id === undefined ? null : String(request.id));
+  @ApiTooManyRequestsResponse({
+    description:
+      'Too many attempts from this address, for this account, or both; `Retry-After` says how many seconds to wait',
+  })
+  login(
+    @Body() body: LoginDto,
+    @Req() request: Request & AuthenticatedRequest,
+  ): Promise<LoginResponseDto> {
+    return this.auth.login(body, originOf(request));
   }
 
   @Get('me')

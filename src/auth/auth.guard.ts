@@ -3,18 +3,18 @@ import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import type { Request } from 'express';
 import { DomainError } from '../common/domain-error.js';
+import { clientRequestIdOf, requestIdOf } from '../common/request-id.js';
 import type { Role } from '../users/role.js';
+import { originOf } from '../security-log/request-origin.js';
+import { SecurityLogService } from '../security-log/security-log.service.js';
 import { UsersService } from '../users/users.service.js';
+import { acceptedClaims, type AccessTokenClaims } from './access-token.js';
 import { AuthenticatedRequest, IS_PUBLIC, ROLES_KEY } from './decorators.js';
-
-export interface AccessTokenClaims {
-  sub: string;
-}
 
 /**
  * Global guard: every route needs a valid bearer token unless marked `@Public()`, and the user's
  * roles must include one that the route's `@Roles()` names. The user is re-read on every request so
- * that a deactivated account or a removed role takes effect at once.
+ * that a deactivated account, a removed role or a changed password takes effect at once.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -22,6 +22,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly jwt: JwtService,
     private readonly users: UsersService,
+    private readonly securityLog: SecurityLogService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -32,21 +33,27 @@ export class AuthGuard implements CanActivate {
     const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
     if (!token) throw unauthorized('A bearer token is required');
 
-    let claims: AccessTokenClaims;
+    let claims: AccessTokenClaims | null;
     try {
-      claims = await this.jwt.verifyAsync<AccessTokenClaims>(token);
+      claims = acceptedClaims(await this.jwt.verifyAsync<object>(token));
     } catch {
-      throw unauthorized('The access token is invalid or has expired');
+      claims = null;
     }
+    if (!claims) return this.refuseToken(request, null, null);
+    // A token issued before the password changed or the account was deactivated has an older
+    // version than the user's; it stays dead even after the account is reactivated.
     const user = await this.users.findActiveForAuth(Number(claims.sub));
-    if (!user) throw unauthorized('The access token is invalid or has expired');
+    if (!user || user.tokenVersion !== claims.ver) {
+      return this.refuseToken(request, Number(claims.sub), user?.email ?? null);
+    }
 
     request.actor = {
       userId: user.id,
       label: user.email,
       roles: user.roles,
       organisationIds: user.organisationIds,
-      requestId: request.id === undefined ? null : String(request.id),
+      requestId: requestIdOf(request),
+      clientRequestId: clientRequestIdOf(request),
     };
 
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
@@ -58,6 +65,24 @@ export class AuthGuard implements CanActivate {
       );
     }
     return true;
+  }
+
+  /**
+   * 401 for a token that was presented but is not good: forged, expired, or from a session that
+   * has ended. Logged, so that replaying an old or stolen token shows in the security log.
+   */
+  private async refuseToken(
+    request: Request & AuthenticatedRequest,
+    userId: number | null,
+    account: string | null,
+  ): Promise<never> {
+    await this.securityLog.record({
+      kind: 'token_refused',
+      origin: originOf(request),
+      account,
+      userId,
+    });
+    throw unauthorized('The access token is invalid or has expired');
   }
 }
 

@@ -11,6 +11,7 @@ import { UsersModule } from '../users/users.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
+import { LOGIN_THROTTLERS } from './login-throttler.guard.js';
 import { RedisThrottlerStorage } from './redis-throttler.storage.js';
 
 @Module({
@@ -29,20 +30,36 @@ import { RedisThrottlerStorage } from './redis-throttler.storage.js';
         };
       },
     }),
-    // `login` guards the login route, `respond` the secure-link routes; each route skips the
-    // other. Counts are shared through Redis by every API process.
+    // The login limits guard the login route, `respond` the secure-link routes; each guard applies
+    // only its own (see RateLimitGuard). Counts are shared through Redis by every API process.
+    // Headers are set by RateLimitGuard: a standard Retry-After, not one per throttler name.
     ThrottlerModule.forRootAsync({
       inject: [APP_CONFIG, REDIS_CLIENT],
       useFactory: (config: AppConfig, redis: Redis) => ({
         throttlers: [
-          { name: 'login', ttl: 60_000, limit: config.loginRateLimit },
+          {
+            name: LOGIN_THROTTLERS.addressAndAccount,
+            ttl: 60_000,
+            limit: config.loginRateLimit,
+          },
+          {
+            name: LOGIN_THROTTLERS.address,
+            ttl: 60_000,
+            limit: config.loginAddressRateLimit,
+          },
+          {
+            name: LOGIN_THROTTLERS.account,
+            ttl: config.loginAccountWindowSeconds * 1000,
+            limit: config.loginAccountRateLimit,
+          },
           { name: 'respond', ttl: 60_000, limit: config.respondRateLimit },
         ],
+        setHeaders: false,
         storage: new RedisThrottlerStorage(redis, config.queuePrefix),
         errorMessage: (_context, detail) =>
           detail.key.startsWith('respond')
             ? 'Too many requests; wait a minute and try again'
-            : 'Too many login attempts; wait a minute and try again',
+            : `Too many login attempts; try again in ${Math.max(1, detail.timeToBlockExpire)} seconds`,
       }),
     }),
   ],

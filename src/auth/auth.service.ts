@@ -3,6 +3,8 @@ import { JwtService } from '@nestjs/jwt';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/env.schema.js';
 import { DomainError } from '../common/domain-error.js';
+import type { RequestOrigin } from '../security-log/request-origin.js';
+import { SecurityLogService } from '../security-log/security-log.service.js';
 import { UsersService } from '../users/users.service.js';
 import { LoginDto, LoginResponseDto } from './dto/login.dto.js';
 
@@ -11,24 +13,30 @@ export class AuthService {
   constructor(
     private readonly users: UsersService,
     private readonly jwt: JwtService,
+    private readonly securityLog: SecurityLogService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async login(credentials: LoginDto, requestId: string | null): Promise<LoginResponseDto> {
-    const user = await this.users.verifyCredentials(
-      credentials.email,
-      credentials.password,
-      requestId,
-    );
+  async login(credentials: LoginDto, origin: RequestOrigin): Promise<LoginResponseDto> {
+    const verified = await this.users.verifyCredentials(credentials.email, credentials.password, {
+      requestId: origin.requestId,
+      clientRequestId: origin.clientRequestId,
+    });
     // One answer whether the account is unknown, inactive or the password wrong.
-    if (!user) {
+    if (!verified) {
+      await this.securityLog.record({
+        kind: 'login_failed',
+        origin,
+        account: credentials.email,
+      });
       throw new DomainError(
         HttpStatus.UNAUTHORIZED,
         'invalid_credentials',
         'The e-mail address or password is wrong',
       );
     }
-    const accessToken = await this.jwt.signAsync({ sub: String(user.id) });
+    const { user, tokenVersion } = verified;
+    const accessToken = await this.jwt.signAsync({ sub: String(user.id), ver: tokenVersion });
     return { accessToken, tokenType: 'Bearer', expiresIn: this.config.jwtTtlSeconds, user };
   }
 }

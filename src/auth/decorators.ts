@@ -1,5 +1,6 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { Actor } from '../common/actor.js';
+import type { IdentifiedRequest } from '../common/request-id.js';
 import type { Role } from '../users/role.js';
 
 export const IS_PUBLIC = 'remiss:public';
@@ -11,9 +12,8 @@ export const Public = () => SetMetadata(IS_PUBLIC, true);
 /** The roles allowed on a route; a user needs at least one of them. */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
 
-export interface AuthenticatedRequest {
+export interface AuthenticatedRequest extends IdentifiedRequest {
   actor?: Actor;
-  id?: string | number;
 }
 
 /** The authenticated caller as an {@link Actor}. */

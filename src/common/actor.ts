@@ -7,6 +7,8 @@ export interface Actor {
   roles: readonly Role[];
   organisationIds: readonly number[];
   requestId: string | null;
+  /** The caller's own `X-Request-Id`, recorded beside the server's id. */
+  clientRequestId?: string | null;
 }
 
 export function systemActor(label = 'system'): Actor {

@@ -9,7 +9,11 @@ import {
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { DomainError } from './domain-error.js';
+import type { Actor } from './actor.js';
 import { loggablePath } from './loggable-path.js';
+import { requestIdOf, type IdentifiedRequest } from './request-id.js';
+
+type ActorRequest = Request & IdentifiedRequest & { actor?: Actor };
 
 export interface ErrorBody {
   statusCode: number;
@@ -60,21 +64,79 @@ function errnoOf(exception: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-/** Turns every error into `{statusCode, error, code, message, details?, requestId}`. */
+/** Writes refused (403) requests to the security log; see SecurityLogService. */
+export interface ForbiddenRecorder {
+  recordForbidden(request: ActorRequest): Promise<void>;
+}
+
+/** The Swedish HTML pages the secure-link page answers with instead of JSON. */
+export interface LinkPageErrors {
+  renderRateLimited(retryAfterSeconds: number): string;
+  renderTooLarge(): string;
+}
+
+// The page the mailed link opens (not the JSON API under /api/respond).
+const LINK_PAGE = /^\/respond\/[^/]+\/?$/;
+const FALLBACK_RETRY_AFTER_SECONDS = 60;
+
+/**
+ * Turns every error into `{statusCode, error, code, message, details?, requestId}`, except a 429 or
+ * 413 on the secure-link page, which a consultee's browser shows: those get a Swedish HTML page.
+ */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
+  constructor(
+    private readonly collaborators: {
+      forbidden?: ForbiddenRecorder;
+      linkPages?: LinkPageErrors;
+    } = {},
+  ) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<Request & { id?: string }>();
+    const request = http.getRequest<ActorRequest>();
     const response = http.getResponse<Response>();
-    const body = this.toBody(exception, String(request.id ?? ''));
+    const body = this.toBody(exception, requestIdOf(request) ?? '');
     if (body.statusCode >= 500) {
       this.logger.error(
         { err: exception, requestId: body.requestId },
         `${request.method} ${loggablePath(request.path)} failed: ${body.code}`,
       );
+    }
+    const { forbidden } = this.collaborators;
+    if (body.statusCode === 403 && forbidden) {
+      // Recording never rejects; the answer waits for it so the log is complete when it arrives.
+      void forbidden.recordForbidden(request).then(() => this.send(request, response, body));
+      return;
+    }
+    this.send(request, response, body);
+  }
+
+  private send(request: Request, response: Response, body: ErrorBody): void {
+    if (body.statusCode === 429 && typeof response.getHeader === 'function') {
+      // Every rate limit sets its own; this covers any that does not.
+      if (response.getHeader('Retry-After') === undefined) {
+        response.setHeader('Retry-After', String(FALLBACK_RETRY_AFTER_SECONDS));
+      }
+    }
+    const { linkPages } = this.collaborators;
+    if (linkPages && (body.statusCode === 429 || body.statusCode === 413)) {
+      if (LINK_PAGE.test(request.path ?? '')) {
+        const html =
+          body.statusCode === 429
+            ? linkPages.renderRateLimited(
+                Number(response.getHeader('Retry-After')) || FALLBACK_RETRY_AFTER_SECONDS,
+              )
+            : linkPages.renderTooLarge();
+        response
+          .status(body.statusCode)
+          .setHeader('Cache-Control', 'no-store')
+          .type('html')
+          .send(html);
+        return;
+      }
     }
     response.status(body.statusCode).json(body);
   }

@@ -4,8 +4,7 @@ import { LoggerModule as PinoLoggerModule } from 'nestjs-pino';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/env.schema.js';
 import { loggablePath } from './loggable-path.js';
-
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+import type { IdentifiedRequest } from './request-id.js';
 
 /** Structured JSON logs with a request id on every line; credentials never reach the log. */
 export const LoggerModule = PinoLoggerModule.forRootAsync({
@@ -13,13 +12,16 @@ export const LoggerModule = PinoLoggerModule.forRootAsync({
   useFactory: (config: AppConfig) => ({
     pinoHttp: {
       level: config.logLevel,
-      genReqId: (request: IncomingMessage, response: ServerResponse) => {
-        const incoming = request.headers['x-request-id'];
-        const id =
-          typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+      // The id is assigned by `assignRequestId` before the body parsers; a request that somehow
+      // skipped it still gets one of the server's own.
+      genReqId: (request: IncomingMessage & IdentifiedRequest, response: ServerResponse) => {
+        if (request.id !== undefined) return request.id;
+        const id = randomUUID();
         response.setHeader('X-Request-Id', id);
         return id;
       },
+      customProps: (request: IncomingMessage & IdentifiedRequest) =>
+        request.clientRequestId ? { clientRequestId: request.clientRequestId } : {},
       autoLogging: { ignore: (request: IncomingMessage) => request.url === '/health' },
       redact: {
         paths: [

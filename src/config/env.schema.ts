@@ -49,7 +49,13 @@ export interface AppConfig {
   tzRegion: string;
   clockOffsetMs: number;
   logLevel: LogLevel;
+  /** Login attempts per minute for one client address and account. */
   loginRateLimit: number;
+  /** Login attempts per minute from one client address, whatever the account (spraying). */
+  loginAddressRateLimit: number;
+  /** Login attempts for one account from all addresses within {@link loginAccountWindowSeconds}. */
+  loginAccountRateLimit: number;
+  loginAccountWindowSeconds: number;
   uploadMaxBytes: number;
   httpProcesses: number;
   /** Worker threads that build Word documents; 0 builds them in the request thread. */
@@ -86,6 +92,31 @@ function isValidTimeZone(zone: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Secrets that have been published as examples (the compose file shipped this one) and must never
+ * sign tokens in production.
+ */
+export const PUBLISHED_SECRETS: ReadonlySet<string> = new Set([
+  'compose-trial-secret-change-me-0123456789abcdef',
+  'change-me-to-a-long-random-string-of-32-or-more-characters',
+]);
+
+/** Example passwords published for trials (compose file, README). */
+export const PUBLISHED_PASSWORDS: ReadonlySet<string> = new Set([
+  'remiss-admin-2026',
+  'a long passphrase',
+]);
+
+/**
+ * True for a published example secret, or one too plain to have been generated: words that mark a
+ * placeholder, or fewer than 10 different characters (`aaaa…`, `0123456789012…`).
+ */
+export function isPublishedSecret(secret: string): boolean {
+  if (PUBLISHED_SECRETS.has(secret)) return true;
+  if (/change.?me|example|placeholder|secret|exempel/i.test(secret)) return true;
+  return new Set(secret).size < 10;
 }
 
 /** Reads `.env` (if present) under the real environment, which wins. */
@@ -172,6 +203,11 @@ export function loadConfig(env: Env = readEnvironment()): AppConfig {
     jwtSecret = randomBytes(32).toString('base64url');
   } else if (jwtSecret.length < 32) {
     problems.push('JWT_SECRET must be at least 32 characters');
+  } else if (nodeEnv === 'production' && isPublishedSecret(jwtSecret)) {
+    problems.push(
+      'JWT_SECRET is an example value that has been published (compose file, README, .env.example) ' +
+        'or too plain to be secret; set a random one, e.g. `openssl rand -base64 48`',
+    );
   }
 
   const bootstrapAdminEmail = optional('BOOTSTRAP_ADMIN_EMAIL');
@@ -184,6 +220,14 @@ export function loadConfig(env: Env = readEnvironment()): AppConfig {
   }
   if (bootstrapAdminPassword !== null && bootstrapAdminPassword.length < 12) {
     problems.push('BOOTSTRAP_ADMIN_PASSWORD must be at least 12 characters');
+  } else if (
+    bootstrapAdminPassword !== null &&
+    nodeEnv === 'production' &&
+    PUBLISHED_PASSWORDS.has(bootstrapAdminPassword)
+  ) {
+    problems.push(
+      'BOOTSTRAP_ADMIN_PASSWORD is an example value that has been published; choose another',
+    );
   }
 
   const tzRegion = read('TZ_REGION', 'Europe/Stockholm');
@@ -211,6 +255,14 @@ export function loadConfig(env: Env = readEnvironment()): AppConfig {
   } else {
     problems.push(
       'TRUST_PROXY must be false, a number of proxy hops, or proxy addresses such as loopback, 10.0.0.0/8',
+    );
+  }
+
+  const loginRateLimit = integer('LOGIN_RATE_LIMIT', 10, 1, 10_000);
+  const loginAddressRateLimit = integer('LOGIN_ADDRESS_RATE_LIMIT', 30, 1, 100_000);
+  if (loginAddressRateLimit < loginRateLimit) {
+    problems.push(
+      `LOGIN_ADDRESS_RATE_LIMIT (${loginAddressRateLimit}) must not be below LOGIN_RATE_LIMIT (${loginRateLimit})`,
     );
   }
 
@@ -243,7 +295,10 @@ export function loadConfig(env: Env = readEnvironment()): AppConfig {
     tzRegion,
     clockOffsetMs,
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
-    loginRateLimit: integer('LOGIN_RATE_LIMIT', 10, 1, 10_000),
+    loginRateLimit,
+    loginAddressRateLimit,
+    loginAccountRateLimit: integer('LOGIN_ACCOUNT_RATE_LIMIT', 30, 1, 100_000),
+    loginAccountWindowSeconds: integer('LOGIN_ACCOUNT_WINDOW_SECONDS', 900, 60, 86_400),
     trustProxy,
     httpProcesses: integer('HTTP_PROCESSES', 1, 1, 64),
     // One per core, at most 4. With a single thread, each long build or collection in it held up

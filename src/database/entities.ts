@@ -18,6 +18,7 @@ import {
   RoundRecipient,
 } from '../referral-rounds/referral-round.entity.js';
 import { Response, ResponseComment, ResponseDocument } from '../responses/response.entity.js';
+import { SecurityEvent } from '../security-log/security-event.entity.js';
 import { User } from '../users/user.entity.js';
 
 /** Every entity, listed once: the app, the migration CLI and the tests share this list. */
@@ -40,5 +41,6 @@ export const ENTITIES = [
   ResponseDocument,
   RoundLink,
   RoundRecipient,
+  SecurityEvent,
   User,
 ];

@@ -27,6 +27,7 @@ import { Public, type AuthenticatedRequest } from '../auth/decorators.js';
 import { RespondThrottlerGuard } from '../auth/respond-throttler.guard.js';
 import type { Actor } from '../common/actor.js';
 import { DomainError } from '../common/domain-error.js';
+import { clientRequestIdOf, requestIdOf } from '../common/request-id.js';
 import { DiscardUploadInterceptor } from '../documents/discard-upload.interceptor.js';
 import type { UploadedFile } from '../documents/documents.service.js';
 import { RespondService } from '../referral-rounds/respond.service.js';
@@ -46,7 +47,8 @@ function linkActor(holder: LinkHolder, request: AuthenticatedRequest): Actor {
     label: `link: ${holder.recipient.organisation!.name}`,
     roles: [],
     organisationIds: [holder.recipient.organisationId],
-    requestId: request.id === undefined ? null : String(request.id),
+    requestId: requestIdOf(request),
+    clientRequestId: clientRequestIdOf(request),
   };
 }
 

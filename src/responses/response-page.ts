@@ -42,6 +42,8 @@ export class ResponsePage {
   private readonly respond: (context: object) => string;
   private readonly receipt: (context: object) => string;
   private readonly invalid: (context: object) => string;
+  private readonly rateLimited: (context: object) => string;
+  private readonly tooLarge: (context: object) => string;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     const set = new TemplateSet(resolve(config.templatesDir, 'web'));
@@ -49,6 +51,8 @@ export class ResponsePage {
     this.respond = set.compile('respond.hbs', true);
     this.receipt = set.compile('receipt.hbs', true);
     this.invalid = set.compile('link-invalid.hbs', true);
+    this.rateLimited = set.compile('rate-limited.hbs', true);
+    this.tooLarge = set.compile('too-large.hbs', true);
   }
 
   /** The round, its documents and the answer form (with what was entered and its errors). */
@@ -110,6 +114,25 @@ export class ResponsePage {
     return this.invalid({
       municipalityName: this.config.municipalityName,
       pageTitle: 'Länken fungerar inte',
+    });
+  }
+
+  /** The 429 page: the link's address was rate-limited; wait this many seconds. */
+  renderRateLimited(retryAfterSeconds: number): string {
+    const minutes = Math.ceil(retryAfterSeconds / 60);
+    return this.rateLimited({
+      municipalityName: this.config.municipalityName,
+      pageTitle: 'För många försök',
+      waitText: retryAfterSeconds <= 60 ? 'en minut' : `${minutes} minuter`,
+    });
+  }
+
+  /** The 413 page: the posted form or a file was over the limit. */
+  renderTooLarge(): string {
+    return this.tooLarge({
+      municipalityName: this.config.municipalityName,
+      pageTitle: 'Svaret är för stort',
+      maxFileMb: Math.floor(this.config.uploadMaxBytes / (1024 * 1024)),
     });
   }
 }

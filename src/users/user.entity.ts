@@ -25,6 +25,10 @@ export class User {
   @Column({ type: 'tinyint', default: 1, transformer: booleanTransformer })
   active: boolean;
 
+  /** Raised when a password changes or the account is deactivated: older tokens stop working. */
+  @Column({ name: 'token_version', type: 'int', unsigned: true, default: 0 })
+  tokenVersion: number;
+
   @ManyToMany(() => Organisation)
   @JoinTable({
     name: 'user_organisation',

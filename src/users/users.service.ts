@@ -13,6 +13,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
 import { CreateUserDto, UpdateUserDto, UserDto, UserQueryDto } from './dto/user.dto.js';
+import { assertAnAdminRemains } from './last-admin.js';
 import type { Role } from './role.js';
 import { User } from './user.entity.js';
 
@@ -21,6 +22,14 @@ export interface AuthenticatedUser {
   email: string;
   roles: Role[];
   organisationIds: number[];
+  /** Tokens carrying another version were issued before a password change or deactivation. */
+  tokenVersion: number;
+}
+
+/** A successful login: the user and the token version to put in the access token. */
+export interface VerifiedLogin {
+  user: UserDto;
+  tokenVersion: number;
 }
 
 // OWASP's argon2id baseline: 19 MiB, 2 iterations, 1 lane.
@@ -56,11 +65,18 @@ export class UsersService implements OnModuleInit {
 
   async update(id: number, input: UpdateUserDto, actor: Actor): Promise<UserDto> {
     return this.dataSource.transaction(async (manager) => {
+      // Admin rows first, then the user: two admins demoting each other lock in the same order.
+      const activeAdmins = await this.lockActiveAdmins(manager);
       const user = await this.lockedUser(manager, id);
       const before = UserDto.from(user);
+      const wasActive = user.active;
       if (input.name !== undefined) user.name = input.name.trim();
       if (input.roles !== undefined) user.roles = input.roles;
       if (input.active !== undefined) user.active = input.active;
+      assertAnAdminRemains(activeAdmins, user);
+      // Ends every token issued before: a new password or a deactivation must end the sessions
+      // of whoever held the old one, and reactivating must not bring them back.
+      if (input.password !== undefined || (wasActive && !user.active)) user.tokenVersion += 1;
       if (input.organisationIds !== undefined) {
         user.organisations = await this.organisations.requireAll(manager, input.organisationIds);
       }
@@ -132,9 +148,16 @@ export class UsersService implements OnModuleInit {
   async findActiveForAuth(id: number): Promise<AuthenticatedUser | null> {
     if (!Number.isSafeInteger(id) || id < 1) return null;
     const [row] = await this.dataSource.query<
-      { id: number; email: string; roles: string; organisation_ids: string | null }[]
+      {
+        id: number;
+        email: string;
+        roles: string;
+        token_version: number;
+        organisation_ids: string | null;
+      }[]
     >(
-      `SELECT u.id, u.email, u.roles, GROUP_CONCAT(uo.organisation_id) AS organisation_ids
+      `SELECT u.id, u.email, u.roles, u.token_version,
+              GROUP_CONCAT(uo.organisation_id) AS organisation_ids
          FROM user u LEFT JOIN user_organisation uo ON uo.user_id = u.id
         WHERE u.id = ? AND u.active = 1
         GROUP BY u.id`,
@@ -146,6 +169,7 @@ export class UsersService implements OnModuleInit {
       email: row.email,
       roles: row.roles === '' ? [] : (row.roles.split(',') as Role[]),
       organisationIds: row.organisation_ids ? row.organisation_ids.split(',').map(Number) : [],
+      tokenVersion: Number(row.token_version),
     };
   }
 
@@ -153,8 +177,8 @@ export class UsersService implements OnModuleInit {
   async verifyCredentials(
     email: string,
     password: string,
-    requestId: string | null,
-  ): Promise<UserDto | null> {
+    origin: Pick<Actor, 'requestId' | 'clientRequestId'>,
+  ): Promise<VerifiedLogin | null> {
     const user = await this.dataSource.manager
       .createQueryBuilder(User, 'user')
       .addSelect('user.passwordHash')
@@ -168,7 +192,7 @@ export class UsersService implements OnModuleInit {
       await manager.update(User, { id: user.id }, { lastLoginAt: now });
       await this.audit.record(
         manager,
-        { ...actorOf(user), requestId },
+        { ...actorOf(user), ...origin },
         {
           action: 'user.logged_in',
           entity: 'user',
@@ -177,7 +201,7 @@ export class UsersService implements OnModuleInit {
       );
     });
     user.lastLoginAt = now;
-    return UserDto.from(user);
+    return { user: UserDto.from(user), tokenVersion: user.tokenVersion };
   }
 
   /** Creates the first admin from the environment when the user table is empty. */
@@ -210,6 +234,7 @@ export class UsersService implements OnModuleInit {
       passwordHash: await argon2.hash(fields.password, HASH_OPTIONS),
       roles: fields.roles,
       active: true,
+      tokenVersion: 0,
       organisations: fields.organisations,
       createdAt: now,
       updatedAt: now,
@@ -237,6 +262,15 @@ export class UsersService implements OnModuleInit {
       throw DomainError.validation([{ field, messages: [`${field} ${id} is not an active user`] }]);
     }
     return user;
+  }
+
+  /** Ids of the active admins, locked until the transaction ends. */
+  private async lockActiveAdmins(manager: EntityManager): Promise<number[]> {
+    const rows = await manager.query<{ id: number }[]>(
+      `SELECT id FROM user WHERE active = 1 AND FIND_IN_SET('admin', roles) > 0
+        ORDER BY id FOR UPDATE`,
+    );
+    return rows.map((row) => Number(row.id));
   }
 
   private async lockedUser(manager: EntityManager, id: number): Promise<User> {

@@ -57,6 +57,13 @@ export class AuditEventDto {
   requestId: string | null;
 
   @ApiProperty({
+    nullable: true,
+    type: String,
+    description: "The caller's own X-Request-Id, when it sent one",
+  })
+  clientRequestId: string | null;
+
+  @ApiProperty({
     description: 'true when before/after are withheld from this user (a confidential subject)',
   })
   redacted: boolean;
@@ -73,6 +80,7 @@ export class AuditEventDto {
       before: redacted ? null : event.before,
       after: redacted ? null : event.after,
       requestId: event.requestId,
+      clientRequestId: event.clientRequestId,
       redacted,
     };
   }
