@@ -40,13 +40,10 @@ export class HealthController {
       this.run(() => this.database.pingCheck('database', { timeout: 1_500 })),
       this.redis.isHealthy('redis'),
     ]);
-    const results = { ...database, ...redis };
-    const up = Object.fromEntries(
-      Object.entries(results).filter(([, value]) => value.status === 'up'),
-    );
-    const down = Object.fromEntries(
-      Object.entries(results).filter(([, value]) => value.status !== 'up'),
-    );
+    const results: HealthIndicatorResult = { ...database, ...redis };
+    const entries = Object.entries(results) as [string, HealthIndicatorResult[string]][];
+    const up = Object.fromEntries(entries.filter(([, value]) => value.status === 'up'));
+    const down = Object.fromEntries(entries.filter(([, value]) => value.status !== 'up'));
     const databaseUp = database.database?.status === 'up';
     // Monitoring reads the same body whether healthy or not; only the status code changes.
     if (!databaseUp) response.status(503);
@@ -66,7 +63,7 @@ export class HealthController {
     } catch (error) {
       if (error instanceof ServiceUnavailableException) {
         const body = error.getResponse() as HealthCheckResult;
-        return body.details as HealthIndicatorResult;
+        return body.details;
       }
       throw error;
     }

@@ -46,6 +46,9 @@ function describeFailure(error: unknown): string {
 /** How many times a mail job may stall (its worker died or hung) before BullMQ fails it. */
 export const MAIL_MAX_STALLS = 2;
 
+/** Where @nestjs/bullmq keeps a processor's worker options. */
+const WORKER_OPTIONS = 'bullmq:worker_metadata';
+
 /** The most a run cut short by the database, Redis or storage waits before it runs again. */
 const INFRASTRUCTURE_RETRY_MAX_MS = 60_000;
 
@@ -110,6 +113,17 @@ export class MailProcessor
     private readonly clock: Clock,
   ) {
     super();
+    // The worker is made from this class's @Processor options once every provider exists; the
+    // lock and stall-check timing come from the settings, so they are put in here.
+    Reflect.defineMetadata(
+      WORKER_OPTIONS,
+      {
+        ...(Reflect.getMetadata(WORKER_OPTIONS, MailProcessor) as object),
+        lockDuration: config.mailLockMs,
+        stalledInterval: config.mailLockMs,
+      },
+      MailProcessor,
+    );
   }
 
   onApplicationBootstrap(): void {
