@@ -41,7 +41,7 @@ export class HealthController {
       this.redis.isHealthy('redis'),
     ]);
     const results: HealthIndicatorResult = { ...database, ...redis };
-    const entries = Object.entries(results) as [string, HealthIndicatorResult[string]][];
+    const entries = Object.entries<HealthIndicatorResult[string]>(results);
     const up = Object.fromEntries(entries.filter(([, value]) => value.status === 'up'));
     const down = Object.fromEntries(entries.filter(([, value]) => value.status !== 'up'));
     const databaseUp = database.database?.status === 'up';
