@@ -6,6 +6,7 @@ import { CreateExtensionsAndReminders1795360000000 } from './1795360000000-Creat
 import { CreateResponses1795370000000 } from './1795370000000-CreateResponses.js';
 import { CreateMeetings1795380000000 } from './1795380000000-CreateMeetings.js';
 import { LinkConsulteeCases1795390000000 } from './1795390000000-LinkConsulteeCases.js';
+import { ReconcileMailOutbox1795400000000 } from './1795400000000-ReconcileMailOutbox.js';
 import { EndSessionsAndLogSecurityEvents1795404000000 } from './1795404000000-EndSessionsAndLogSecurityEvents.js';
 
 export const MIGRATIONS = [
@@ -16,5 +17,6 @@ export const MIGRATIONS = [
   CreateResponses1795370000000,
   CreateMeetings1795380000000,
   LinkConsulteeCases1795390000000,
+  ReconcileMailOutbox1795400000000,
   EndSessionsAndLogSecurityEvents1795404000000,
 ];

@@ -7,6 +7,7 @@ import type { DatabaseEngine } from './database/data-source-options.js';
 import { DeadlinesModule } from './deadlines/deadlines.module.js';
 import { DocumentsModule } from './documents/documents.module.js';
 import { HealthModule } from './health/health.module.js';
+import { OutboxAdminModule } from './mail/outbox-admin.module.js';
 import { MeetingsModule } from './meetings/meetings.module.js';
 import { OrganisationsModule } from './organisations/organisations.module.js';
 import { ReferralRoundsModule } from './referral-rounds/referral-rounds.module.js';
@@ -34,6 +35,7 @@ export class AppModule {
         ResponsesModule,
         MeetingsModule,
         HealthModule,
+        OutboxAdminModule,
         ...(config.appRole === 'all' ? PROCESSOR_MODULES : []),
       ],
     };

@@ -560,6 +560,7 @@ describe('referral rounds', () => {
     expect(removed.status).toBe(200);
     expect(removed.body.recipients).toHaveLength(1);
     await send(roundId);
+    await allSent();
     const sentRecipient = removed.body.recipients[0].id as number;
     const keep = await http()
       .delete(`/api/rounds/${roundId}/recipients/${sentRecipient}`)

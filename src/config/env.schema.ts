@@ -29,6 +29,11 @@ export interface AppConfig {
   mailRetryDelayMs: number;
   /** Mails one worker process sends at once. */
   mailConcurrency: number;
+  /**
+   * How long a running mail job's lock lasts without renewal, and how often workers look for
+   * jobs whose worker died (BullMQ's lockDuration and stalledInterval).
+   */
+  mailLockMs: number;
   /** Draft documents are attached to an invitation only up to this many bytes in total. */
   mailAttachmentsMaxBytes: number;
   /** Root of the Handlebars templates (mail/, web/). */
@@ -279,6 +284,7 @@ export function loadConfig(env: Env = readEnvironment()): AppConfig {
     mailMaxAttempts: integer('MAIL_MAX_ATTEMPTS', 8, 1, 50),
     mailRetryDelayMs: integer('MAIL_RETRY_DELAY_MS', 30_000, 10, 3_600_000),
     mailConcurrency: integer('MAIL_CONCURRENCY', 10, 1, 200),
+    mailLockMs: integer('MAIL_LOCK_MS', 30_000, 1_000, 600_000),
     mailAttachmentsMaxBytes: integer('MAIL_ATTACHMENTS_MAX_MB', 10, 0, 100) * 1024 * 1024,
     templatesDir: read('TEMPLATES_DIR', 'templates'),
     respondRateLimit: integer('RESPOND_RATE_LIMIT', 60, 1, 100_000),

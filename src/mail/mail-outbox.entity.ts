@@ -67,19 +67,34 @@ export class MailOutbox {
   @Column({ type: 'smallint', unsigned: true, default: 0 })
   attempts: number;
 
+  /**
+   * How many times the row was handed to the queue. Each offer is a job of its own
+   * (`mail-<id>-<offers>`), so a row whose job died can be offered again.
+   */
+  @Column({ type: 'int', unsigned: true, default: 0 })
+  offers: number;
+
+  /**
+   * Random seed of the secure link the mail carries (see SecureLinks): every attempt renders the
+   * same link. Erased once the mail is sent, failed or cancelled.
+   */
+  @Column({ name: 'link_seed', type: 'char', length: 32, nullable: true })
+  linkSeed: string | null;
+
   @Column({ name: 'last_error', type: 'varchar', length: 1000, nullable: true })
   lastError: string | null;
 
   @Column({ name: 'smtp_response', type: 'varchar', length: 1000, nullable: true })
   smtpResponse: string | null;
 
-  /** When the relay last handed it to the queue. */
+  /** When a job for the current offer was last seen waiting, delayed or running; null: offer it. */
   @Column({ name: 'queued_at', type: 'datetime', precision: 3, nullable: true })
   queuedAt: Date | null;
 
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;
 
+  /** When the mail server accepted it. */
   @Column({ name: 'sent_at', type: 'datetime', precision: 3, nullable: true })
   sentAt: Date | null;
 

@@ -34,6 +34,7 @@ const OUTBOX_COLUMNS = [
   'html_body',
   'attachments',
   'message_id',
+  'link_seed',
   'created_at',
 ] as const;
 
@@ -73,6 +74,8 @@ export class OutboxService {
         rendered.html,
         mail.attachments?.length ? JSON.stringify(mail.attachments) : null,
         `<${randomBytes(16).toString('hex')}@${this.messageIdDomain}>`,
+        // Every mail gets the seed of the one secure link it may carry (see SecureLinks).
+        randomBytes(16).toString('hex'),
         now,
       ];
     });

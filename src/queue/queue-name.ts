@@ -4,9 +4,16 @@ export enum QueueName {
   Reminders = 'reminders',
 }
 
-/** The payload of a mail job: the outbox row to deliver. */
+/** The payload of a mail job: the outbox row to deliver, and which offer of it this job is. */
 export interface MailJob {
   outboxId: number;
+  /** Absent on jobs queued before offers were counted: those are offer 0. */
+  offer?: number;
+  /**
+   * Set when the mail server accepted the mail but the database could not record it: the next
+   * run records it instead of sending again. Holds no personal data.
+   */
+  accepted?: { at: string; response: string };
 }
 
 /** Finished jobs are kept for a while for inspection, then removed so Redis does not fill up. */

@@ -219,6 +219,7 @@ export class RoundRecipient {
 @Entity('referral_round_link')
 @Index('uq_referral_round_link_token_hash', ['tokenHash'], { unique: true })
 @Index('ix_referral_round_link_recipient', ['recipientId', 'voidedAt'])
+@Index('ix_referral_round_link_outbox', ['outboxId'])
 export class RoundLink {
   @PrimaryGeneratedColumn({ unsigned: true })
   id: number;

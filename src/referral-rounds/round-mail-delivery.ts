@@ -64,7 +64,7 @@ export class RoundMailDelivery implements OnModuleInit {
   }
 
   /**
-   * The link is made as the mail leaves, so the token itself is never stored: only its hash. An
+   * The link is made as the mail leaves and is the same on every attempt (see SecureLinks). An
    * invitation that was superseded by a resend, or whose round was closed, is not sent.
    */
   private issueInvitationLink(manager: EntityManager, mail: MailOutbox) {
@@ -82,7 +82,7 @@ export class RoundMailDelivery implements OnModuleInit {
     condition: string,
     parameters: unknown[],
   ): Promise<Record<string, string> | null> {
-    const link = await this.links.issue(manager, mail.entityId!, mail.id, condition, parameters);
+    const link = await this.links.issue(manager, mail.entityId!, mail, condition, parameters);
     return link === null ? null : { [RESPONSE_LINK_PLACEHOLDER]: link };
   }
 

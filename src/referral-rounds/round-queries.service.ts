@@ -68,7 +68,7 @@ export class RoundQueriesService {
     const recipientDtos = recipients.map((recipient) =>
       this.recipientDto(recipient, round, today, {
         extensions: extensions.get(recipient.id) ?? [],
-        deliveredAt: deliveries.get(recipient.invitationOutboxId ?? 0) ?? null,
+        delivery: deliveries.get(recipient.invitationOutboxId ?? 0) ?? null,
       }),
     );
     return {
@@ -263,7 +263,7 @@ export class RoundQueriesService {
       return {
         ...this.recipientDto(recipient, round, today, {
           extensions: extensions.get(recipient.id) ?? [],
-          deliveredAt: deliveries.get(recipient.invitationOutboxId ?? 0) ?? null,
+          delivery: deliveries.get(recipient.invitationOutboxId ?? 0) ?? null,
         }),
         round: {
           id: round.id,
@@ -301,28 +301,33 @@ export class RoundQueriesService {
     return byRecipient;
   }
 
-  /** When each recipient's current invitation was accepted by the mail server (its outbox row). */
+  /** Each recipient's current invitation (its outbox row): still pending, or when it was accepted. */
   private async deliveries(
     manager: EntityManager,
     recipients: RoundRecipient[],
-  ): Promise<Map<number, Date>> {
+  ): Promise<Map<number, Delivery>> {
     const ids = recipients.flatMap((recipient) => recipient.invitationOutboxId ?? []);
     if (ids.length === 0) return new Map();
     const rows = await manager.find(MailOutbox, {
-      select: { id: true, sentAt: true },
-      where: { id: In(ids), status: 'sent' },
+      select: { id: true, status: true, sentAt: true },
+      where: { id: In(ids) },
     });
-    return new Map(rows.map((row) => [row.id, row.sentAt!]));
+    return new Map(
+      rows.map((row) => [row.id, { pending: row.status === 'pending', sentAt: row.sentAt }]),
+    );
   }
 
   private recipientDto(
     recipient: RoundRecipient,
     round: ReferralRound,
     today: string,
-    { extensions, deliveredAt }: { extensions: ExtensionDto[]; deliveredAt: Date | null },
+    { extensions, delivery }: { extensions: ExtensionDto[]; delivery: Delivery | null },
   ): RecipientDto {
     const organisation = recipient.organisation!;
     const deadline = recipient.extendedDeadline ?? round.deadline;
+    // Sent means the mail server accepted it; until then the invitation is only queued.
+    const queued = recipient.status === 'sent' && delivery?.pending === true;
+    const deliveredAt = delivery?.sentAt ?? null;
     return {
       id: recipient.id,
       organisation: {
@@ -331,13 +336,13 @@ export class RoundQueriesService {
         kind: organisation.kind,
         email: organisation.email,
       },
-      status: recipient.status,
+      status: queued ? 'queued' : recipient.status,
       deadline,
       extended: recipient.extendedDeadline !== null,
       overdue: isOverdue({ status: recipient.status, deadline }, today),
       email: recipient.email,
       invitations: recipient.invitationCount,
-      sentAt: iso(recipient.sentAt),
+      sentAt: iso(delivery ? deliveredAt : recipient.sentAt),
       deliveredAt: iso(deliveredAt),
       answeredAt: iso(recipient.answeredAt),
       late: recipient.late,
@@ -347,6 +352,11 @@ export class RoundQueriesService {
       ownCaseNumber: recipient.ownCaseNumber ?? recipient.ownCase?.caseNumber ?? null,
     };
   }
+}
+
+interface Delivery {
+  pending: boolean;
+  sentAt: Date | null;
 }
 
 export function extensionDto(extension: Extension): ExtensionDto {

@@ -1,6 +1,6 @@
 import { daysBetween, nonWorkingReason } from '../common/working-days.js';
 import type { ReminderPolicy } from './referral-round.entity.js';
-import type { RecipientStatus } from './round-status.js';
+import type { RecipientViewStatus } from './round-status.js';
 
 /** 7 and 1 days before the deadline, an overdue notice 1 day after, at 08:00 Stockholm time. */
 export const DEFAULT_REMINDER_POLICY: ReminderPolicy = {
@@ -13,7 +13,7 @@ export const DEFAULT_REMINDER_POLICY: ReminderPolicy = {
 export const RECOMMENDED_MINIMUM_DAYS = 21;
 
 export interface RecipientState {
-  status: RecipientStatus;
+  status: RecipientViewStatus;
   /** The recipient's own deadline (the round's, or an extension). */
   deadline: string;
 }
@@ -23,7 +23,10 @@ export interface RecipientState {
  * without an answer or a decline. Derived when read, never stored.
  */
 export function isOverdue(recipient: RecipientState, today: string): boolean {
-  return recipient.status === 'sent' && recipient.deadline < today;
+  // A queued invitation counts as sent: the round owes the recipient nothing more.
+  return (
+    (recipient.status === 'sent' || recipient.status === 'queued') && recipient.deadline < today
+  );
 }
 
 export interface RoundCounts {

@@ -24,6 +24,10 @@ export function assertRoundTransition(from: RoundStatus, to: RoundStatus): void 
 export const RECIPIENT_STATUSES = ['pending', 'sent', 'answered', 'declined', 'failed'] as const;
 export type RecipientStatus = (typeof RECIPIENT_STATUSES)[number];
 
+/** As the API shows a recipient: `sent` splits into `queued` until the mail server accepts it. */
+export const RECIPIENT_VIEW_STATUSES = [...RECIPIENT_STATUSES, 'queued'] as const;
+export type RecipientViewStatus = (typeof RECIPIENT_VIEW_STATUSES)[number];
+
 // pending: not yet sent to; failed: the invitation could not be delivered (resend retries it)
 const RECIPIENT_TRANSITIONS: Record<RecipientStatus, readonly RecipientStatus[]> = {
   pending: ['sent'],

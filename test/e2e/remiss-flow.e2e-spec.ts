@@ -418,7 +418,23 @@ describe('the remiss of a strategy, from § 19 to the final decision, on both si
     expect(
       sent.body.round.documents.map((d: { documentNumber: string }) => d.documentNumber),
     ).toEqual([`${ks}-1`, `${ks}-2`]);
-    const recipients = sent.body.round.recipients as RecipientRow[];
+    expect(
+      (sent.body.round.recipients as RecipientRow[]).map((r) => [
+        r.organisation.name,
+        r.ownCaseNumber,
+      ]),
+    ).toEqual([
+      [BUN, bunCase],
+      [OUTSIDE, null],
+      [KALMARHEM, null],
+      [SILENT, null],
+      [SFN, sfnCase],
+    ]);
+    // `sent` once the mail server has accepted each invitation (`queued` until then).
+    const recipients = await waitFor(
+      async () => (await get(`/api/rounds/${roundId}`)).body.recipients as RecipientRow[],
+      (rows) => rows.every((r) => r.status === 'sent'),
+    );
     expect(recipients.map((r) => [r.organisation.name, r.status, r.ownCaseNumber])).toEqual([
       [BUN, 'sent', bunCase],
       [OUTSIDE, 'sent', null],

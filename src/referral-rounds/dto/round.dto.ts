@@ -3,8 +3,8 @@ import {
   ORGANISATION_KINDS,
   type OrganisationKind,
 } from '../../organisations/organisation-kind.js';
-import { RECIPIENT_STATUSES, ROUND_STATUSES } from '../round-status.js';
-import type { RecipientStatus, RoundStatus } from '../round-status.js';
+import { RECIPIENT_STATUSES, RECIPIENT_VIEW_STATUSES, ROUND_STATUSES } from '../round-status.js';
+import type { RecipientStatus, RecipientViewStatus, RoundStatus } from '../round-status.js';
 import { ExtensionDto } from '../../deadlines/dto/deadline.dto.js';
 import { ReminderPolicyDto, SectionDto } from './round-input.dto.js';
 
@@ -52,8 +52,13 @@ export class RecipientDto {
   @ApiProperty({ type: RecipientOrganisationDto })
   organisation: RecipientOrganisationDto;
 
-  @ApiProperty({ enum: RECIPIENT_STATUSES })
-  status: RecipientStatus;
+  @ApiProperty({
+    enum: RECIPIENT_VIEW_STATUSES,
+    description:
+      '`queued`: the invitation is committed but the mail server has not accepted it yet; ' +
+      '`sent`: it has',
+  })
+  status: RecipientViewStatus;
 
   @ApiProperty({ example: '2026-08-20', description: "Own deadline: the round's or an extension" })
   deadline: string;
@@ -70,10 +75,15 @@ export class RecipientDto {
   @ApiProperty({ description: 'Invitations sent (more than 1 after a resend)' })
   invitations: number;
 
-  @ApiProperty({ nullable: true, type: String, format: 'date-time' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'When the mail server accepted the current invitation; null while queued',
+  })
   sentAt: string | null;
 
-  @ApiProperty({ nullable: true, type: String, format: 'date-time' })
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'As sentAt' })
   deliveredAt: string | null;
 
   @ApiProperty({ nullable: true, type: String, format: 'date-time' })
