@@ -103,6 +103,7 @@ describe('secrecy of a confidential case', () => {
           before: null,
           after: null,
           requestId: expect.any(String),
+          clientRequestId: null,
           redacted: true,
         },
       ]);
