@@ -89,10 +89,11 @@ const compilation: CompilationData = {
     {
       organisation: 'Servicenämnden',
       deadline: '2021-09-10',
+      extended: true,
       answer: {
         position: 'approve_with_comments',
         answeredOn: '2021-09-08',
-        late: true,
+        late: false,
         decision: 'Servicenämnden 2021-09-08 § 87, dnr SFN 2021/0130',
         summary: 'Nämnden har synpunkter på punkt 4.3 a.',
       },
@@ -191,7 +192,16 @@ function checks(): Check[] {
           readJson<CompilationWording>('templates/word/compilation.json'),
         ),
       pages: [1, 3],
-      contains: ['Remissammanställning', caseNumber, '4.3 a Attraktiva mötesplatser'],
+      // The table's header and dates on one line each: nothing broken mid-word.
+      contains: [
+        'Remissammanställning',
+        caseNumber,
+        '4.3 a Attraktiva mötesplatser',
+        'Ställningstagande',
+        '2021-08-18',
+        '2021-09-08',
+        'anstånd till',
+      ],
     },
     {
       file: 'memo.docx',

@@ -214,6 +214,11 @@ export function loadConfig(env: Env = readEnvironment()): AppConfig {
     );
   }
 
+  // Without PUBLIC_URL the links point at the port this process serves, so `PORT=3217` alone
+  // gives working links on a workstation.
+  const port = integer('PORT', 3000, 1, 65535);
+  const publicUrl = url('PUBLIC_URL', `http://localhost:${port}`, ['http:', 'https:']);
+
   const config: AppConfig = {
     nodeEnv,
     databaseUrl,
@@ -231,8 +236,8 @@ export function loadConfig(env: Env = readEnvironment()): AppConfig {
     templatesDir: read('TEMPLATES_DIR', 'templates'),
     respondRateLimit: integer('RESPOND_RATE_LIMIT', 60, 1, 100_000),
     reminderSweepMinutes: integer('REMINDER_SWEEP_MINUTES', 5, 1, 1_440),
-    publicUrl: url('PUBLIC_URL', 'http://localhost:3000', ['http:', 'https:']),
-    port: integer('PORT', 3000, 1, 65535),
+    publicUrl,
+    port,
     appRole: oneOf('APP_ROLE', APP_ROLES, 'all'),
     storageDir: read('STORAGE_DIR', 'var/storage'),
     jwtSecret,
