@@ -49,6 +49,8 @@ export interface AppConfig {
   tzRegion: string;
   clockOffsetMs: number;
   logLevel: LogLevel;
+  /** Where the JSON logs go; null = standard output. */
+  logFile: string | null;
   loginRateLimit: number;
   uploadMaxBytes: number;
   httpProcesses: number;
@@ -248,6 +250,7 @@ export function loadConfig(env: Env = readEnvironment()): AppConfig {
     tzRegion,
     clockOffsetMs,
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    logFile: read('LOG_FILE', '') || null,
     loginRateLimit: integer('LOGIN_RATE_LIMIT', 10, 1, 10_000),
     trustProxy,
     httpProcesses: integer('HTTP_PROCESSES', 1, 1, 64),

@@ -256,8 +256,11 @@ export interface Signatory {
   role: string | null;
 }
 
-/** Room to sign, the line, the name under it and, if given, the role under the name. */
-export function signature({ name, role }: Signatory): Paragraph[] {
+/**
+ * Room to sign, the line, the name under it and, if given, the role under the name; `keepLast`
+ * keeps the last line with what follows.
+ */
+export function signature({ name, role }: Signatory, keepLast = false): Paragraph[] {
   return [
     new Paragraph({ keepNext: true, spacing: { before: SIGNATURE_ROOM } }),
     new Paragraph({
@@ -265,22 +268,33 @@ export function signature({ name, role }: Signatory): Paragraph[] {
       border: { top: SIGNATURE_LINE },
       children: [new TextRun(name)],
     }),
-    ...(role ? [line(role, { size: 18 })] : []),
+    ...(role
+      ? [
+          new Paragraph({
+            keepNext: keepLast,
+            children: [new TextRun({ text: role, size: 18 })],
+          }),
+        ]
+      : []),
   ];
 }
 
-/** Signatures two to a row, each under its own line, in a borderless table. */
-export function signatures(people: Signatory[]): Table {
+/**
+ * Signatures two to a row, each under its own line, in a borderless table. `keepWithNext` keeps
+ * the last row on the page of what follows, so a block of signatures is never split from it.
+ */
+export function signatures(people: Signatory[], options: { keepWithNext?: boolean } = {}): Table {
   const widths = columns(0.5, 0.5);
   const rows: TableRow[] = [];
   for (let index = 0; index < people.length; index += 2) {
     rows.push(
       new TableRow({
         cantSplit: true,
-        keepNext: index + 2 < people.length,
+        keepNext: index + 2 < people.length || options.keepWithNext === true,
         children: widths.map((width, column) => {
           const person = people[index + column];
-          return cell(width, person ? signature(person) : [], {
+          const paragraphs = person ? signature(person, options.keepWithNext === true) : [];
+          return cell(width, paragraphs, {
             margins: { top: 0, bottom: 40, left: 0, right: 567 },
           });
         }),
