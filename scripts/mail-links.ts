@@ -74,6 +74,12 @@ async function main(): Promise<number> {
   return found === 0 ? 1 : 0;
 }
 
+// `| head -1` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
