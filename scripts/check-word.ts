@@ -89,10 +89,11 @@ const compilation: CompilationData = {
     {
       organisation: 'Servicenämnden',
       deadline: '2021-09-10',
+      extended: true,
       answer: {
         position: 'approve_with_comments',
         answeredOn: '2021-09-08',
-        late: true,
+        late: false,
         decision: 'Servicenämnden 2021-09-08 § 87, dnr SFN 2021/0130',
         summary: 'Nämnden har synpunkter på punkt 4.3 a.',
       },
@@ -121,8 +122,10 @@ const memo: MemoData = {
   sender: 'Kommunstyrelsen',
   senderCaseNumber: ITEM_19.caseNumber!,
   deadline: '2021-09-10',
+  receivedOn: '2021-06-24',
+  originalDeadline: '2021-08-20',
   proposal: null,
-  background: ITEM_19.background,
+  background: null,
   statement: [
     'Förvaltningen är positiv till att det skapas en tydlighet kring arbetet med etnisk och kulturell inkludering inom Kalmar kommun.',
     'Strategin kräver verksamhetsutvecklare eller särskilt utsedd kontaktperson från förvaltningen. Denna resurs finns inte idag utan omprioriteringar i verksamheten krävs för uppdraget.',
@@ -192,7 +195,16 @@ function checks(): Check[] {
           readJson<CompilationWording>('templates/word/compilation.json'),
         ),
       pages: [1, 3],
-      contains: ['Remissammanställning', caseNumber, '4.3 a Attraktiva mötesplatser'],
+      // The table's header and dates on one line each: nothing broken mid-word.
+      contains: [
+        'Remissammanställning',
+        caseNumber,
+        '4.3 a Attraktiva mötesplatser',
+        'Ställningstagande',
+        '2021-08-18',
+        '2021-09-08',
+        'anstånd till',
+      ],
     },
     {
       file: 'memo.docx',
@@ -203,6 +215,7 @@ function checks(): Check[] {
         memo.caseNumber,
         'Remissvar gällande förslag till strategi för etnisk och kulturell inkludering',
         'överlämnar det till kommunstyrelsen för vidare handläggning',
+        'Remissen kom in 2021-06-24',
         'Punkt 4.3 a, Attraktiva mötesplatser:',
         'Stabschef',
         'Bilaga 2, Utdrag',

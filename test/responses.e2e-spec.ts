@@ -197,7 +197,7 @@ describe('responses', () => {
     ]);
     const empty = await answerAs(respondent.auth, {
       organisationId: fixture.committees[0].id,
-      position: 'approve',
+      position: 'reject',
     });
     expect(empty.status).toBe(400);
     expect(empty.body.details[0].field).toBe('summary');

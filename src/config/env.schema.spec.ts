@@ -30,6 +30,16 @@ describe('loadConfig', () => {
     expect(config.migrationsRun).toBe(true);
   });
 
+  it('points the links at PORT when PUBLIC_URL is not set, and lets PUBLIC_URL win', () => {
+    expect(loadConfig({ PORT: '3217' }).publicUrl.href).toBe('http://localhost:3217/');
+    expect(loadConfig({ PORT: '3217', PUBLIC_URL: '' }).publicUrl.href).toBe(
+      'http://localhost:3217/',
+    );
+    const behindProxy = loadConfig({ PORT: '3217', PUBLIC_URL: 'https://remiss.kommun.se' });
+    expect(behindProxy.publicUrl.href).toBe('https://remiss.kommun.se/');
+    expect(behindProxy.port).toBe(3217);
+  });
+
   it('names every malformed variable at once', () => {
     const problems = problemsOf({
       PORT: 'eighty',
@@ -39,8 +49,8 @@ describe('loadConfig', () => {
     });
     expect(problems).toEqual([
       'DATABASE_URL must use mysql: or mariadb: (got "postgres:")',
-      'MIGRATIONS_RUN must be true or false (got "maybe")',
       'PORT must be a whole number from 1 to 65535 (got "eighty")',
+      'MIGRATIONS_RUN must be true or false (got "maybe")',
       'APP_ROLE must be one of api, worker, all (got "web")',
     ]);
   });

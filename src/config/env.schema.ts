@@ -54,6 +54,8 @@ export interface AppConfig {
   tzRegion: string;
   clockOffsetMs: number;
   logLevel: LogLevel;
+  /** Where the JSON logs go; null = standard output. */
+  logFile: string | null;
   /** Login attempts per minute for one client address and account. */
   loginRateLimit: number;
   /** Login attempts per minute from one client address, whatever the account (spraying). */
@@ -270,6 +272,10 @@ export function loadConfig(env: Env = readEnvironment()): AppConfig {
       `LOGIN_ADDRESS_RATE_LIMIT (${loginAddressRateLimit}) must not be below LOGIN_RATE_LIMIT (${loginRateLimit})`,
     );
   }
+  // Without PUBLIC_URL the links point at the port this process serves, so `PORT=3217` alone
+  // gives working links on a workstation.
+  const port = integer('PORT', 3000, 1, 65535);
+  const publicUrl = url('PUBLIC_URL', `http://localhost:${port}`, ['http:', 'https:']);
 
   const config: AppConfig = {
     nodeEnv,
@@ -289,8 +295,8 @@ export function loadConfig(env: Env = readEnvironment()): AppConfig {
     templatesDir: read('TEMPLATES_DIR', 'templates'),
     respondRateLimit: integer('RESPOND_RATE_LIMIT', 60, 1, 100_000),
     reminderSweepMinutes: integer('REMINDER_SWEEP_MINUTES', 5, 1, 1_440),
-    publicUrl: url('PUBLIC_URL', 'http://localhost:3000', ['http:', 'https:']),
-    port: integer('PORT', 3000, 1, 65535),
+    publicUrl,
+    port,
     appRole: oneOf('APP_ROLE', APP_ROLES, 'all'),
     storageDir: read('STORAGE_DIR', 'var/storage'),
     jwtSecret,
@@ -301,6 +307,7 @@ export function loadConfig(env: Env = readEnvironment()): AppConfig {
     tzRegion,
     clockOffsetMs,
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    logFile: read('LOG_FILE', '') || null,
     loginRateLimit,
     loginAddressRateLimit,
     loginAccountRateLimit: integer('LOGIN_ACCOUNT_RATE_LIMIT', 30, 1, 100_000),

@@ -126,11 +126,20 @@ async function seedCases(app: INestApplication): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  const environment = readEnvironment();
+  // The service's JSON logs go to a file beside the mail folder (var/demo.log), so the summary
+  // is what the terminal shows; LOG_FILE=/dev/stdout keeps them in the terminal.
+  const logFile = resolve(environment.MAIL_DIR?.trim() || 'var/mail', '..', 'demo.log');
   const config = loadConfig({
     BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
     BOOTSTRAP_ADMIN_PASSWORD: DEMO_PASSWORD,
-    ...readEnvironment(),
+    LOG_FILE: logFile,
+    ...environment,
   });
+  process.stdout.write(
+    `Remiss demo: building the demo municipality in ${config.databaseName}; ` +
+      `logs go to ${config.logFile ?? 'standard output'}.\n`,
+  );
   const engine = await prepareInfrastructure(config);
   // The story is played with the clock moved back: 40 days ago the utskott decided (§ 19) and the
   // round went out; 20 days ago Barn- och ungdomsnämnden answered and Exempel Hamn AB declined;
@@ -167,7 +176,9 @@ async function main(): Promise<void> {
     .get(round.id, { ...systemActor('demo'), roles: ['admin'] });
   await app.listen(config.port);
 
-  const base = config.publicUrl.href.replace(/\/$/, '');
+  // The address this process serves; the links in mails use PUBLIC_URL (by default the same).
+  const base = `http://localhost:${config.port}`;
+  const links = config.publicUrl.href.replace(/\/$/, '');
   const logins = [
     { email: config.bootstrapAdminEmail ?? ADMIN_EMAIL, what: 'admin / systemförvaltare' },
     ...DEMO_USERS,
@@ -182,7 +193,9 @@ async function main(): Promise<void> {
     (recipient) => recipient.organisation.name === 'Servicenämnden',
   );
   process.stdout.write(`
-Remiss demo – ${config.municipalityName}
+================================================================================
+Remiss demo – ${config.municipalityName} – ${base}
+================================================================================
 
 Det här hände / what happened (played with the clock moved back):
   −40 d  ${DEMO_DECISION.organisation} beslutade i § ${decision.paragraph} att skicka förslaget på remiss
@@ -206,7 +219,7 @@ Det här hände / what happened (played with the clock moved back):
   Svar / answers: ${counts.answered}, avstår / declined: ${counts.declined}, utan svar / none: ${counts.total - counts.answered - counts.declined}
 
 Var du hittar det / where to look:
-  Tjänsten / the service:              ${base}
+  Tjänsten / the service:              ${base}${links === base ? '' : `\n  Länkar i e-post / links in mails:     ${links} (PUBLIC_URL)`}
   API-dokumentation / API docs:        ${base}/api/docs
   Hälsa / health:                      ${base}/health
   Katalogen / directory:               ${DEMO_ORGANISATIONS.length} nämnder, bolag och remissinstanser (GET ${base}/api/organisations)
@@ -216,7 +229,8 @@ Var du hittar det / where to look:
   Beslutet / the decision:             GET ${base}/api/meetings/${decision.meetingId}
   Word-filer / Word files:
 ${wordFiles.map((file) => `    ${file}`).join('\n')}
-  E-post / mail:                       ${config.smtpUrl ? config.smtpUrl.host : `${resolve(config.mailDir)} (one .eml per mail)`}
+  E-post / mail:                       ${config.smtpUrl ? config.smtpUrl.host : `${resolve(config.mailDir)} (one .eml per mail; npm run mail:links lists the links)`}
+  Loggar / logs:                       ${config.logFile ?? 'standard output'}
   Filer / stored documents:            ${resolve(config.storageDir)}
   Databas / database:                  ${config.databaseName} (${engine})
   Inloggningar / logins (lösenord / password: ${DEMO_PASSWORD}):
@@ -225,6 +239,7 @@ ${logins}
     curl -s -X POST ${base}/api/auth/login -H 'Content-Type: application/json' \\
       -d '{"email":"registrator@exempel.se","password":"${DEMO_PASSWORD}"}'
   Stoppa med / stop with Ctrl-C.
+================================================================================
 `);
 }
 

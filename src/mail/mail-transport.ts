@@ -60,7 +60,9 @@ export class MailTransport implements OnApplicationShutdown {
   }
 
   async send(message: SendMailOptions, fileStem: string): Promise<Delivery> {
-    const info = (await this.transporter.sendMail(message)) as {
+    // Text parts in base64: quoted-printable would break a personal link at a soft line break
+    // (and write its "=" as "=3D") for anything that reads the raw mail.
+    const info = (await this.transporter.sendMail({ textEncoding: 'base64', ...message })) as {
       response?: string;
       message?: Buffer;
     };

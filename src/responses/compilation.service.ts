@@ -112,6 +112,7 @@ export class CompilationService {
         return {
           organisation: recipient.organisation!.name,
           deadline: recipient.extendedDeadline ?? round.deadline,
+          extended: Boolean(recipient.extendedDeadline),
           answer: response
             ? {
                 position: response.position,

@@ -96,7 +96,8 @@ export class MemoService {
       'memo',
       {
         municipalityName: this.config.municipalityName,
-        officer: officer?.name ?? actor.label,
+        // The user who downloads it; a process (the demo, a job) leaves the line to fill in.
+        officer: officer?.name ?? '',
         officerPhone: null,
         date: this.clock.today(),
         caseNumber: recipient.ownCaseNumber,
@@ -105,8 +106,11 @@ export class MemoService {
         sender: sender.name,
         senderCaseNumber: owner.caseNumber,
         deadline: recipient.extendedDeadline ?? round.deadline,
+        receivedOn: this.clock.dayOf(recipient.sentAt ?? round.sentAt ?? this.clock.now()),
+        originalDeadline: recipient.extendedDeadline ? round.deadline : null,
         proposal: null,
-        background: round.message,
+        // Written for the committee from the facts; the cover letter speaks to the recipient.
+        background: null,
         statement: response?.summary ?? null,
         comments: comments.map((comment) => ({
           sectionRef: comment.sectionRef,

@@ -22,6 +22,7 @@ import { ReferralRound, RoundRecipient } from '../referral-rounds/referral-round
 import { recipientMail } from '../referral-rounds/recipient-mail.js';
 import { WordService } from '../word/word.service.js';
 import type { AnswerDto, ResponseDto, SubmitResponseDto } from './dto/response.dto.js';
+import { caseNumberParts, normaliseCaseNumber, normaliseParagraph } from './decision-reference.js';
 import { POSITION_LABELS } from './positions.js';
 import { ResponseQueriesService } from './response-queries.service.js';
 import {
@@ -150,6 +151,15 @@ export class ResponsesService {
     });
   }
 
+  /** The series of the decision's case number, when the directory has an organisation keeping it. */
+  private async knownSeries(answer: AnswerDto): Promise<ReadonlySet<string>> {
+    const written = answer.decision?.caseNumber;
+    const parts = written ? caseNumberParts(written) : null;
+    if (!parts) return new Set();
+    const kept = await this.dataSource.manager.existsBy(Organisation, { seriesCode: parts.series });
+    return new Set(kept ? [parts.series] : []);
+  }
+
   /**
    * Registers an answer: its files (or, without any, the answer rendered as a PDF) become incoming
    * documents of the round's case, the recipient becomes answered or declined, a receipt is mailed.
@@ -159,7 +169,12 @@ export class ResponsesService {
     const { round, recipient, organisation } = await this.load(submission);
     const ownCase = await this.ownCase(recipient);
     const normalised = withOwnCase(
-      normalise(submission.answer, round, submission.files.length),
+      normalise(
+        submission.answer,
+        round,
+        submission.files.length,
+        await this.knownSeries(submission.answer),
+      ),
       organisation,
       ownCase?.caseNumber ?? null,
     );
@@ -472,11 +487,20 @@ function assertOpen(round: ReferralRound): void {
   }
 }
 
+/** Positions whose answer must say something: what is criticised, or why it is rejected. */
+const POSITIONS_NEEDING_CONTENT: ReadonlySet<string> = new Set(['approve_with_comments', 'reject']);
+
 /**
  * Trims the answer and checks each comment names one of the round's sections (compared without
- * regard to case and spacing, stored as the round writes it).
+ * regard to case and spacing, stored as the round writes it). The decision's paragraph and case
+ * number are stored in one form however they were written ("§ 45", "45 §" → "45").
  */
-function normalise(answer: AnswerDto, round: ReferralRound, files: number): Normalised {
+function normalise(
+  answer: AnswerDto,
+  round: ReferralRound,
+  files: number,
+  knownSeries: ReadonlySet<string>,
+): Normalised {
   const key = (ref: string) => ref.trim().replace(/\s+/g, ' ').toLowerCase();
   const sections = new Map(round.sections.map((section) => [key(section.ref), section.ref]));
   const problems = (answer.comments ?? []).flatMap((comment, index) =>
@@ -500,17 +524,31 @@ function normalise(answer: AnswerDto, round: ReferralRound, files: number): Norm
     sectionRef: sections.get(key(comment.sectionRef))!,
     text: comment.text.trim(),
   }));
-  if (!summary && comments.length === 0 && files === 0 && answer.position !== 'declined') {
+  // "Tillstyrker" and "Inget att invända" are complete answers on their own; comments and
+  // rejections must say what they are.
+  if (
+    !summary &&
+    comments.length === 0 &&
+    files === 0 &&
+    POSITIONS_NEEDING_CONTENT.has(answer.position)
+  ) {
     throw DomainError.validation([
-      { field: 'summary', messages: ['summary, comments or files must hold the answer'] },
+      {
+        field: 'summary',
+        messages: [
+          `summary, comments or files must hold the answer when position is ${answer.position}`,
+        ],
+      },
     ]);
   }
   const decision = answer.decision
     ? {
         organ: answer.decision.organ?.trim() || null,
         date: answer.decision.date ?? null,
-        paragraph: answer.decision.paragraph?.trim() || null,
-        caseNumber: answer.decision.caseNumber?.trim().replace(/\s+/g, ' ') || null,
+        paragraph: answer.decision.paragraph ? normaliseParagraph(answer.decision.paragraph) : null,
+        caseNumber: answer.decision.caseNumber
+          ? normaliseCaseNumber(answer.decision.caseNumber, (series) => knownSeries.has(series))
+          : null,
       }
     : null;
   const hasDecision = decision && Object.values(decision).some((value) => value !== null);

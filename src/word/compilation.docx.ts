@@ -25,12 +25,16 @@ export interface CompilationWording {
   columns: Record<'organisation' | 'position' | 'answeredOn' | 'late' | 'decision', string>;
   yes: string;
   no: string;
+  /** The late column of an answer from a recipient granted more time, with `{answer}` and `{deadline}`. */
+  withExtension: string;
   sectionsHeading: string;
   noComments: string;
   summariesHeading: string;
   noSummary: string;
   notAnsweredHeading: string;
   notAnsweredItem: string;
+  /** As `notAnsweredItem`, for a recipient granted more time. */
+  notAnsweredExtendedItem: string;
   declinedHeading: string;
   nobody: string;
 }
@@ -49,10 +53,27 @@ export interface CompilationData {
   roundTitle: string;
   deadline: string;
   compiledOn: string;
-  /** In the order they are listed (by name). */
-  recipients: { organisation: string; deadline: string; answer: CompilationAnswer | null }[];
+  /**
+   * In the order they are listed (by name). `deadline` is the recipient's own (the round's, or
+   * the extension's); `extended` says it was granted more time.
+   */
+  recipients: {
+    organisation: string;
+    deadline: string;
+    extended?: boolean;
+    answer: CompilationAnswer | null;
+  }[];
   sections: { ref: string; title: string; comments: { organisation: string; text: string }[] }[];
 }
+
+/**
+ * The answer table's columns in twips (10 pt text, 80 twips cell margins each side). Each fits the
+ * longest word it holds, so nothing breaks mid-word in Word or LibreOffice: "Ställningstagande" in
+ * bold Arial 10 pt is 86.2 pt (1,723 twips), a date such as 2026-11-12 is 51.1 pt (1,023 twips),
+ * "Kommunfullmäktige" 91.8 pt (1,836 twips). The decision column takes the rest (2,222 twips).
+ */
+export const ANSWER_COLUMNS = { organisation: 2100, position: 1950, answeredOn: 1250, late: 1550 };
+const TABLE_TEXT_SIZE = 20;
 
 /**
  * The remissammanställning: every recipient's position in a table, then every comment per
@@ -92,21 +113,26 @@ export async function buildCompilation(
     heading(wording.answersHeading),
     table(
       [
-        { title: wording.columns.organisation, share: 0.28 },
-        { title: wording.columns.position, share: 0.22 },
-        { title: wording.columns.answeredOn, share: 0.14 },
-        { title: wording.columns.late, share: 0.1 },
-        { title: wording.columns.decision, share: 0.26 },
+        { title: wording.columns.organisation, width: ANSWER_COLUMNS.organisation },
+        { title: wording.columns.position, width: ANSWER_COLUMNS.position },
+        { title: wording.columns.answeredOn, width: ANSWER_COLUMNS.answeredOn },
+        { title: wording.columns.late, width: ANSWER_COLUMNS.late },
+        { title: wording.columns.decision },
       ],
       data.recipients
         .filter((recipient) => recipient.answer)
-        .map(({ organisation, answer }) => [
-          organisation,
-          POSITION_LABELS[answer!.position],
-          answer!.answeredOn,
-          answer!.late ? wording.yes : wording.no,
-          answer!.decision ?? '',
-        ]),
+        .map(({ organisation, answer, deadline, extended }) => {
+          const late = answer!.late ? wording.yes : wording.no;
+          return [
+            organisation,
+            POSITION_LABELS[answer!.position],
+            answer!.answeredOn,
+            // An answer after the round's deadline but within an extension is not late: say why.
+            extended ? fill(wording.withExtension, { answer: late, deadline }) : late,
+            answer!.decision ?? '',
+          ];
+        }),
+      { size: TABLE_TEXT_SIZE },
     ),
     heading(wording.sectionsHeading),
     ...data.sections.flatMap((section) => [
@@ -129,7 +155,7 @@ export async function buildCompilation(
     heading(wording.notAnsweredHeading),
     ...list(
       missing.map((recipient) =>
-        fill(wording.notAnsweredItem, {
+        fill(recipient.extended ? wording.notAnsweredExtendedItem : wording.notAnsweredItem, {
           organisation: recipient.organisation,
           deadline: recipient.deadline,
         }),

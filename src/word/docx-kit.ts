@@ -24,6 +24,8 @@ import {
 export const PAGE = { width: 11_906, height: 16_838, margin: 1_417 } as const;
 /** The width text and tables may use, in twips (dxa). */
 export const TEXT_WIDTH = PAGE.width - 2 * PAGE.margin;
+/** Left and right inner margin of a {@link table}'s cells, in twips. */
+export const TABLE_CELL_MARGIN = 80;
 
 export const FONT = 'Arial';
 
@@ -85,15 +87,30 @@ export function field(label: string, value: string): Paragraph {
  * A table with a header row and explicit column widths (fractions of the text width): Word and
  * LibreOffice then lay it out the same, which they do not with automatic widths.
  */
-export function table(columns: { title: string; share: number }[], rows: string[][]): Table {
-  const widths = columns.map((column) => Math.round(column.share * TEXT_WIDTH));
+/**
+ * A table with a header row repeated on every page. `width` is in twips; the last column takes
+ * what is left of the text width. `size` is the text size in half-points.
+ */
+export function table(
+  columns: { title: string; width?: number }[],
+  rows: string[][],
+  options: { size?: number } = {},
+): Table {
+  const fixed = columns.slice(0, -1).reduce((sum, column) => sum + (column.width ?? 0), 0);
+  const widths = columns.map((column, index) =>
+    index === columns.length - 1 ? TEXT_WIDTH - fixed : (column.width ?? 0),
+  );
   const border = { style: BorderStyle.SINGLE, size: 4, color: '808080' };
   const cell = (content: string, width: number, header: boolean) =>
     new TableCell({
       width: { size: width, type: WidthType.DXA },
       borders: { top: border, bottom: border, left: border, right: border },
-      margins: { top: 40, bottom: 40, left: 80, right: 80 },
-      children: [new Paragraph({ children: [new TextRun({ text: content, bold: header })] })],
+      margins: { top: 40, bottom: 40, left: TABLE_CELL_MARGIN, right: TABLE_CELL_MARGIN },
+      children: [
+        new Paragraph({
+          children: [new TextRun({ text: content, bold: header, size: options.size })],
+        }),
+      ],
     });
   return new Table({
     width: { size: TEXT_WIDTH, type: WidthType.DXA },
@@ -239,8 +256,11 @@ export interface Signatory {
   role: string | null;
 }
 
-/** Room to sign, the line, the name under it and, if given, the role under the name. */
-export function signature({ name, role }: Signatory): Paragraph[] {
+/**
+ * Room to sign, the line, the name under it and, if given, the role under the name; `keepLast`
+ * keeps the last line with what follows.
+ */
+export function signature({ name, role }: Signatory, keepLast = false): Paragraph[] {
   return [
     new Paragraph({ keepNext: true, spacing: { before: SIGNATURE_ROOM } }),
     new Paragraph({
@@ -248,22 +268,33 @@ export function signature({ name, role }: Signatory): Paragraph[] {
       border: { top: SIGNATURE_LINE },
       children: [new TextRun(name)],
     }),
-    ...(role ? [line(role, { size: 18 })] : []),
+    ...(role
+      ? [
+          new Paragraph({
+            keepNext: keepLast,
+            children: [new TextRun({ text: role, size: 18 })],
+          }),
+        ]
+      : []),
   ];
 }
 
-/** Signatures two to a row, each under its own line, in a borderless table. */
-export function signatures(people: Signatory[]): Table {
+/**
+ * Signatures two to a row, each under its own line, in a borderless table. `keepWithNext` keeps
+ * the last row on the page of what follows, so a block of signatures is never split from it.
+ */
+export function signatures(people: Signatory[], options: { keepWithNext?: boolean } = {}): Table {
   const widths = columns(0.5, 0.5);
   const rows: TableRow[] = [];
   for (let index = 0; index < people.length; index += 2) {
     rows.push(
       new TableRow({
         cantSplit: true,
-        keepNext: index + 2 < people.length,
+        keepNext: index + 2 < people.length || options.keepWithNext === true,
         children: widths.map((width, column) => {
           const person = people[index + column];
-          return cell(width, person ? signature(person) : [], {
+          const paragraphs = person ? signature(person, options.keepWithNext === true) : [];
+          return cell(width, paragraphs, {
             margins: { top: 0, bottom: 40, left: 0, right: 567 },
           });
         }),

@@ -329,13 +329,18 @@ export async function buildExtract(
   const children: Block[] = [
     ...(draft ? [draftNotice(wording.extractDraftNotice)] : []),
     ...itemBlocks(item, wording),
+    // The signatures and the certification stay together: a page never holds the certification
+    // alone.
     label(wording.secretary, 360),
-    signatures([{ name: meeting.secretary, role: null }]),
+    signatures([{ name: meeting.secretary, role: null }], { keepWithNext: true }),
     label(wording.adjust),
-    signatures([
-      { name: meeting.chair, role: wording.roles.chair },
-      ...meeting.adjusters.map((name) => ({ name, role: wording.roles.adjuster })),
-    ]),
+    signatures(
+      [
+        { name: meeting.chair, role: wording.roles.chair },
+        ...meeting.adjusters.map((name) => ({ name, role: wording.roles.adjuster })),
+      ],
+      { keepWithNext: true },
+    ),
     label(wording.certification),
     ...(item.adjustedOn === null
       ? [

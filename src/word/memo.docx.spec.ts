@@ -33,6 +33,8 @@ const data: MemoData = {
   sender: 'Kommunstyrelsen',
   senderCaseNumber: 'KS 2021/0486',
   deadline: '2021-09-10',
+  receivedOn: '2021-06-24',
+  originalDeadline: null,
   proposal: null,
   background: BACKGROUND.join('\r\n\r\n'),
   statement: STATEMENT.join('\n\n'),
@@ -107,12 +109,26 @@ describe('buildMemo', () => {
       'Förslag till beslut',
       'Servicenämnden beslutar att anta förvaltningens yttrande som sitt eget och överlämnar det till kommunstyrelsen för vidare handläggning.',
       'Bakgrund',
-      'Kommunstyrelsen har skickat förslag till strategi för etnisk och kulturell inkludering på remiss med svar senast 2021-09-10 (dnr KS 2021/0486).',
+      'Kommunstyrelsen har skickat förslag till strategi för etnisk och kulturell inkludering på remiss till Servicenämnden (dnr KS 2021/0486). Remissen kom in 2021-06-24 och är registrerad i ärende SFN 2021/0130. Svaret ska lämnas till kommunstyrelsen senast 2021-09-10.',
       'Yttrande',
       '[Skriv förvaltningens yttrande här.]',
       'Punkt 5.1: Inga synpunkter.',
       'Förvaltningschef',
     ]);
+  });
+
+  it('says in Bakgrund that the committee was granted more time, and leaves a blank Handläggare blank', async () => {
+    const text = await lines({
+      ...data,
+      officer: '',
+      officerPhone: null,
+      background: null,
+      originalDeadline: '2021-08-20',
+    });
+    expect(text.slice(0, 2)).toEqual(['Handläggare', 'TJÄNSTESKRIVELSE']);
+    expect(text).toContain(
+      'Kommunstyrelsen har skickat förslag till strategi för etnisk och kulturell inkludering på remiss till Servicenämnden (dnr KS 2021/0486). Remissen kom in 2021-06-24 och är registrerad i ärende SFN 2021/0130. Svaret ska lämnas till kommunstyrelsen senast 2021-09-10. Servicenämnden har fått anstånd; den ursprungliga svarstiden gick ut 2021-08-20.',
+    );
   });
 
   it('uses a given proposal as it is and keeps an acronym’s capital', async () => {

@@ -40,9 +40,16 @@ export interface MemoData {
   senderCaseNumber: string;
   /** The committee's own deadline. */
   deadline: string;
+  /** The day the remiss came in (was sent to the committee). */
+  receivedOn: string;
+  /** The round's deadline when the committee was granted a later one, else null. */
+  originalDeadline: string | null;
   /** Förslag till beslut; null gives the wording's default. */
   proposal: string | null;
-  /** Bakgrund, e.g. the round's cover message; null gives the wording's default. */
+  /**
+   * Bakgrund; null gives the wording's default: what came in, from whom, when, and by when the
+   * committee must answer, written for the committee (not the cover letter to the recipient).
+   */
   background: string | null;
   /** Yttrande: paragraphs separated by blank lines; null gives a placeholder to write over. */
   statement: string | null;
@@ -64,7 +71,8 @@ export interface MemoData {
 /**
  * The memo's wording, from `templates/word/memo.json`. The `defaults` and `title` take
  * `{committee}`, `{sender}` (inside a sentence: "kommunstyrelsen"), `{senderName}` (as given:
- * "Kommunstyrelsen"), `{roundTitle}` (inside a sentence), `{deadline}` and `{senderCaseNumber}`;
+ * "Kommunstyrelsen"), `{roundTitle}` (inside a sentence), `{deadline}`, `{senderCaseNumber}`,
+ * `{caseNumber}`, `{receivedOn}` and `{originalDeadline}`;
  * `footer.page` takes `{page}` and `{pages}`.
  */
 export interface MemoWording {
@@ -85,7 +93,10 @@ export interface MemoWording {
   /** The file's title property: `{caseNumber}`, `{title}`. */
   documentTitle: string;
   headings: Record<'proposal' | 'background' | 'statement' | 'attachments', string>;
-  defaults: Record<'proposal' | 'background' | 'statement' | 'signatureTitle', string>;
+  defaults: Record<
+    'proposal' | 'background' | 'backgroundExtension' | 'statement' | 'signatureTitle',
+    string
+  >;
   /** A section comment without a section title: `{sectionRef}`, `{text}`. */
   comment: string;
   /** `{sectionRef}`, `{sectionTitle}`, `{text}` */
@@ -166,7 +177,14 @@ export function buildMemo(
     roundTitle: inSentence(data.roundTitle),
     deadline: data.deadline,
     senderCaseNumber: data.senderCaseNumber,
+    caseNumber: data.caseNumber,
+    receivedOn: data.receivedOn,
+    originalDeadline: data.originalDeadline ?? '',
   };
+  const background = [
+    fill(wording.defaults.background, values),
+    ...(data.originalDeadline ? [fill(wording.defaults.backgroundExtension, values)] : []),
+  ].join(' ');
   const title = fill(wording.title, values);
   const people =
     data.signatures.length > 0
@@ -184,9 +202,7 @@ export function buildMemo(
     heading(wording.headings.proposal),
     ...paragraphs(hasText(data.proposal) ? data.proposal : fill(wording.defaults.proposal, values)),
     heading(wording.headings.background),
-    ...paragraphs(
-      hasText(data.background) ? data.background : fill(wording.defaults.background, values),
-    ),
+    ...paragraphs(hasText(data.background) ? data.background : background),
     heading(wording.headings.statement),
     ...(hasText(data.statement)
       ? paragraphs(data.statement)

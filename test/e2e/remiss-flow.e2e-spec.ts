@@ -597,7 +597,8 @@ describe('the remiss of a strategy, from § 19 to the final decision, on both si
       'Förslag till beslut',
       'Servicenämnden beslutar att anta förvaltningens yttrande som sitt eget och överlämnar det till kommunstyrelsen för vidare handläggning.',
       'Bakgrund',
-      MESSAGE,
+      // Written for the committee: what came in, from whom, when, and by when to answer.
+      `Kommunstyrelsen har skickat strategi för etnisk och kulturell inkludering 2022–2025 på remiss till ${SFN} (dnr ${ks}). Remissen kom in ${today} och är registrerad i ärende ${sfnCase}. Svaret ska lämnas till kommunstyrelsen senast ${deadline}.`,
       'Yttrande',
       '[Skriv förvaltningens yttrande här.]',
       'Bilagor',
@@ -605,6 +606,8 @@ describe('the remiss of a strategy, from § 19 to the final decision, on both si
       `Bilaga 2, Protokollsutdrag ${UTSKOTT} ${meetingDay} § 19: ${PARAGRAPH_19.title}.`,
     ]);
     expect(text).not.toContain('Punkt ');
+    // The cover letter speaks to the recipient ("er"); it does not belong in the committee's memo.
+    expect(text).not.toContain(MESSAGE);
 
     const foreign = await get(`/api/inbox/${recipient[SFN].id}/memo.docx`, bunRespondent);
     // Another organisation's entry answers as one that does not exist, naming no one.
@@ -933,7 +936,7 @@ describe('the remiss of a strategy, from § 19 to the final decision, on both si
       'Remissvar gällande strategi för etnisk och kulturell inkludering 2022–2025',
       'Förslag till beslut',
       'Bakgrund',
-      MESSAGE,
+      `Svaret ska lämnas till kommunstyrelsen senast ${extendedTo}. ${SFN} har fått anstånd; den ursprungliga svarstiden gick ut ${deadline}.`,
       'Yttrande',
       SFN_SUMMARY,
       `Punkt 4.3 a, Attraktiva mötesplatser i bostadsområden: ${SFN_COMMENT}`,

@@ -62,14 +62,20 @@ export class DecisionDto {
   @IsCalendarDay()
   date?: string;
 
-  @ApiPropertyOptional({ example: '87' })
+  @ApiPropertyOptional({
+    example: '87',
+    description: '"§ 87", "87 §", "§87" and "87" are the same paragraph, stored as "87"',
+  })
   @IsOptional()
-  @Matches(/^[0-9A-Za-zÅÄÖåäö .:/-]{1,20}$/, {
-    message: 'paragraph must be a paragraph number such as 87 or 87 a',
+  @Matches(/^(?=.*[0-9A-Za-zÅÄÖåäö])[0-9A-Za-zÅÄÖåäö§ .:/-]{1,20}$/, {
+    message: 'paragraph must be a paragraph number such as 87, § 87 or 87 a',
   })
   paragraph?: string;
 
-  @ApiPropertyOptional({ example: 'SFN 2021/0130' })
+  @ApiPropertyOptional({
+    example: 'SFN 2021/0130',
+    description: 'In a series the directory keeps, "SFN 2021/130" is stored as "SFN 2021/0130"',
+  })
   @IsOptional()
   @Matches(/^[0-9A-Za-zÅÄÖåäö .:/-]{1,32}$/, {
     message: 'caseNumber must be a case number such as SFN 2021/0130',
