@@ -133,6 +133,8 @@ describe('invitations under crashes and outages (own mariadbd and redis-server, 
       MAIL_CONCURRENCY: String(CONCURRENCY),
       MAIL_LOCK_MS: '3000',
       LOGIN_RATE_LIMIT: '1000',
+      LOGIN_ADDRESS_RATE_LIMIT: '1000',
+      LOGIN_ACCOUNT_RATE_LIMIT: '1000',
       ...(offsetSeconds === 0
         ? {}
         : { CLOCK_OFFSET: `${offsetSeconds < 0 ? '-' : '+'}${Math.abs(offsetSeconds)}s` }),
