@@ -1,20 +1,34 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { DomainError, FieldProblem } from './domain-error.js';
+
+/** Bodies nested deeper than this are refused before anything walks them recursively. */
+export const MAX_BODY_DEPTH = 32;
+
+/** Keys that address an object's prototype: never fields of a DTO, so refused as unknown. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor']);
 
 /** class-validator errors as field problems, nested fields named by their full path. */
 export function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
+    const constraints = error.constraints ?? {};
+    // A required field that was left out gets one message, not one per rule it would have broken.
+    const missing =
+      error.value === undefined &&
+      Object.keys(constraints).length > 0 &&
+      !('whitelistValidation' in constraints);
     const own: FieldProblem[] = error.constraints
       ? [
           {
             field,
-            messages: Object.values(error.constraints).map((message) =>
-              // class-validator names nested fields by their own name only; give the full path.
-              message.startsWith(error.property)
-                ? field + message.slice(error.property.length)
-                : message,
-            ),
+            messages: missing
+              ? [`${field} is required`]
+              : Object.values(constraints).map((message) =>
+                  // class-validator names nested fields by their own name only; give the full path.
+                  message.startsWith(error.property)
+                    ? field + message.slice(error.property.length)
+                    : message,
+                ),
           },
         ]
       : [];
@@ -22,14 +36,56 @@ export function flatten(errors: ValidationError[], parent = ''): FieldProblem[] 
   });
 }
 
+/**
+ * Walks a parsed body without recursion: refuses nesting deeper than {@link MAX_BODY_DEPTH}
+ * (class-transformer would overflow the stack on it) and prototype keys (`__proto__`,
+ * `constructor`), which would otherwise be dropped silently instead of refused as unknown fields.
+ */
+export function assertPlainBody(body: unknown, field = '', maxDepth = MAX_BODY_DEPTH): void {
+  const stack: { value: unknown; depth: number; path: string }[] = [
+    { value: body, depth: 0, path: field },
+  ];
+  const problems: FieldProblem[] = [];
+  while (stack.length > 0) {
+    const { value, depth, path } = stack.pop()!;
+    if (value === null || typeof value !== 'object' || Buffer.isBuffer(value)) continue;
+    if (depth >= maxDepth) {
+      throw DomainError.badRequest(
+        'body_too_deep',
+        `The request body is nested deeper than ${maxDepth} levels`,
+      );
+    }
+    for (const key of Object.keys(value)) {
+      const field = path ? `${path}.${key}` : key;
+      if (PROTOTYPE_KEYS.has(key)) {
+        problems.push({ field, messages: [`property ${field} should not exist`] });
+        continue;
+      }
+      stack.push({ value: (value as Record<string, unknown>)[key], depth: depth + 1, path: field });
+    }
+  }
+  if (problems.length > 0) throw DomainError.validation(problems);
+}
+
+/** The global pipe: checks a body's shape first, then validates it against its DTO. */
+export class RequestValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // Path parameters reach their own pipe (parseId) as written: converted here, "1e3" would be 1000.
+    if (metadata.type === 'param') return value;
+    if (metadata.type === 'body') assertPlainBody(value);
+    return super.transform(value, metadata);
+  }
+}
+
 /** Whitelists DTO fields, refuses unknown ones and names every offending field. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new RequestValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
     stopAtFirstError: false,
-    validationError: { target: false, value: false },
+    // Values are kept on the errors (never sent) so that a missing field can be told apart.
+    validationError: { target: false, value: true },
     exceptionFactory: (errors) => DomainError.validation(flatten(errors)),
   });
 }

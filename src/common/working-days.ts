@@ -27,7 +27,13 @@ function toTime(day: string): number {
 }
 
 function fromTime(time: number): string {
-  return new Date(time).toISOString().slice(0, 10);
+  const date = new Date(time);
+  const year = date.getUTCFullYear();
+  // Days past 9999 (or before year 0) have no YYYY-MM-DD form; say so instead of cutting "+010000-01".
+  if (Number.isNaN(time) || year < 0 || year > 9999) {
+    throw new RangeError(`Day outside the years 0000–9999 (${Number.isNaN(time) ? 'NaN' : year})`);
+  }
+  return date.toISOString().slice(0, 10);
 }
 
 function holidaysIn(year: number): Map<string, string> {

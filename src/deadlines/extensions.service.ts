@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
+import { assertDaysInRange, DEADLINE_RANGE } from '../common/calendar-day.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -62,6 +63,9 @@ export class ExtensionsService {
           );
         }
         const previous = recipient.extendedDeadline ?? round.deadline;
+        assertDaysInRange(this.clock.today(), [
+          { field: 'deadline', day: input.deadline, range: DEADLINE_RANGE },
+        ]);
         if (input.deadline <= previous) {
           throw DomainError.validation([
             {

@@ -5,12 +5,14 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { DataSource, EntityManager } from 'typeorm';
+import { safeFileName } from '../common/file-name.js';
 import { AuditService } from '../audit/audit.service.js';
 import { formatDocumentNumber } from '../cases/case-number.js';
 import { Case } from '../cases/case.entity.js';
 import { CasesService } from '../cases/cases.service.js';
 import { documentSecrecy, Secrecy } from '../common/secrecy.js';
 import type { Actor } from '../common/actor.js';
+import { assertDaysInRange, CALENDAR_RANGE } from '../common/calendar-day.js';
 import { Clock, startOfDayIn } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { decodeCursor, encodeCursor, Page } from '../common/pagination.js';
@@ -70,6 +72,9 @@ export class DocumentsService {
     actor: Actor,
   ): Promise<DocumentDto> {
     await this.cases.assertExists(caseId);
+    assertDaysInRange(this.clock.today(), [
+      { field: 'date', day: fields.date, range: CALENDAR_RANGE },
+    ]);
     if (!file) {
       throw DomainError.validation([{ field: 'file', messages: ['file is required'] }]);
     }
@@ -119,7 +124,7 @@ export class DocumentsService {
     await writeFile(path, bytes);
     try {
       return await this.store(
-        { path, originalname: fileName, mimetype: mimeType, size: bytes.length },
+        { path, originalname: safeFileName(fileName), mimetype: mimeType, size: bytes.length },
         'file',
       );
     } finally {

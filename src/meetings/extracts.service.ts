@@ -2,6 +2,7 @@ import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Readable } from 'node:stream';
 import { DataSource, EntityManager } from 'typeorm';
+import { safeFileName } from '../common/file-name.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Secrecy } from '../common/secrecy.js';
 import type { Actor } from '../common/actor.js';
@@ -102,7 +103,7 @@ export class ExtractsService {
     const draft = meeting.status === 'adjusted' ? '' : ` ${this.wording.draft}`;
     return {
       ...this.asContent(bytes),
-      fileName: `Protokoll ${organ} ${meeting.date}${draft}.docx`,
+      fileName: safeFileName(`Protokoll ${organ.slice(0, 80)} ${meeting.date}${draft}.docx`),
     };
   }
 
@@ -255,8 +256,10 @@ export class ExtractsService {
 
   private fileName(item: LoadedItem): string {
     const draft = item.adjustedOn === null ? ` ${this.wording.draft}` : '';
-    const organ = item.meeting.organisation.name.replace(/[\\/:*?"<>|]/g, '-').slice(0, 80);
-    return `Protokollsutdrag ${organ} ${item.meeting.date} § ${item.paragraph}${draft}.docx`;
+    const organ = item.meeting.organisation.name.slice(0, 80);
+    return safeFileName(
+      `Protokollsutdrag ${organ} ${item.meeting.date} § ${item.paragraph}${draft}.docx`,
+    );
   }
 
   private asContent(bytes: Buffer): Omit<DocumentContent, 'fileName'> {

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
+import { assertDaysInRange, CALENDAR_RANGE } from '../common/calendar-day.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { decodeCursor, encodeCursor, type Page } from '../common/pagination.js';
@@ -43,6 +44,9 @@ export class MeetingsService {
         'organisationId',
       );
       await assertMayRecordFor(manager, actor, organisation.id, organisation.name);
+      assertDaysInRange(this.clock.today(), [
+        { field: 'date', day: input.date, range: CALENDAR_RANGE },
+      ]);
       const now = this.clock.now();
       const meeting = manager.create(Meeting, {
         organisationId: organisation.id,
@@ -177,6 +181,9 @@ export class MeetingsService {
   ): Promise<MeetingDto> {
     return this.change(id, actor, expectedVersion, 'meeting.updated', (meeting) => {
       this.assertNotAdjusted(meeting);
+      assertDaysInRange(this.clock.today(), [
+        { field: 'date', day: input.date, range: CALENDAR_RANGE },
+      ]);
       if (input.date !== undefined) meeting.date = input.date;
       if (input.startsAt !== undefined) meeting.startsAt = input.startsAt;
       if (input.place !== undefined) meeting.place = input.place?.trim() || null;
@@ -264,6 +271,7 @@ export class MeetingsService {
       );
     }
     const today = this.clock.today();
+    assertDaysInRange(today, [{ field: 'adjustedOn', day: requested, range: CALENDAR_RANGE }]);
     const day = requested ?? today;
     if (day < meeting.date || day > today) {
       throw DomainError.validation([

@@ -72,7 +72,7 @@ export class ConsulteeCases {
           documents,
           sections: round.sections,
         }),
-        `Missiv ${owner.caseNumber.replace(/\//g, '-')} ${organisation.name}.pdf`,
+        `Missiv ${owner.caseNumber} ${organisation.name}.pdf`,
         'application/pdf',
       );
       const own = await this.cases.registerIn(

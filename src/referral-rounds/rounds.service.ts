@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, Not } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
+import { assertDaysInRange, DEADLINE_RANGE } from '../common/calendar-day.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { MeetingItem } from '../meetings/meeting.entity.js';
@@ -55,7 +56,7 @@ export class RoundsService {
       if (owner.status !== 'open') {
         throw DomainError.conflict('case_closed', `Case ${owner.caseNumber} is closed`);
       }
-      this.assertDeadlineNotPassed(input.deadline);
+      this.assertDeadlineInRange(input.deadline);
       await this.assertDocumentsOfCase(manager, caseId, input.documentIds);
       await this.assertDecisionOfCase(manager, caseId, input.decisionItemId ?? null);
       const organisations = await this.resolveRecipients(
@@ -114,7 +115,7 @@ export class RoundsService {
       }
       const before = auditView(await this.queries.get(id, actor, manager));
       if (input.deadline !== undefined) {
-        this.assertDeadlineNotPassed(input.deadline);
+        this.assertDeadlineInRange(input.deadline);
         round.deadline = input.deadline;
       }
       if (input.title !== undefined) round.title = input.title.trim();
@@ -234,13 +235,11 @@ export class RoundsService {
     }
   }
 
-  private assertDeadlineNotPassed(deadline: string): void {
-    const today = this.clock.today();
-    if (deadline < today) {
-      throw DomainError.validation([
-        { field: 'deadline', messages: [`deadline must be today (${today}) or later`] },
-      ]);
-    }
+  /** From today to at most two years ahead. */
+  private assertDeadlineInRange(deadline: string): void {
+    assertDaysInRange(this.clock.today(), [
+      { field: 'deadline', day: deadline, range: DEADLINE_RANGE },
+    ]);
   }
 
   private async assertDecisionOfCase(

@@ -1,6 +1,7 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
+import { safeFileName } from '../common/file-name.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Secrecy } from '../common/secrecy.js';
 import type { Actor } from '../common/actor.js';
@@ -43,7 +44,7 @@ export class CompilationService {
     const data = await this.gather(roundId, actor);
     return {
       bytes: await this.word.build('compilation', data, this.wording),
-      fileName: `Remissammanställning ${data.caseNumber.replace(/\//g, '-')} ${data.compiledOn}.docx`,
+      fileName: safeFileName(`Remissammanställning ${data.caseNumber} ${data.compiledOn}.docx`),
     };
   }
 

@@ -1,6 +1,7 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { safeFileName } from '../common/file-name.js';
 import type { Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
 import { Secrecy } from '../common/secrecy.js';
@@ -126,7 +127,7 @@ export class MemoService {
       this.wording,
       this.logo,
     );
-    const fileName = `Tjänsteskrivelse ${recipient.ownCaseNumber.replace(/\//g, '-')}.docx`;
+    const fileName = safeFileName(`Tjänsteskrivelse ${recipient.ownCaseNumber}.docx`);
     return { bytes, fileName };
   }
 

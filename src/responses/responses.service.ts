@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { DataSource, EntityManager, In, MoreThan } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
+import { assertDaysInRange, CALENDAR_RANGE } from '../common/calendar-day.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -167,6 +168,9 @@ export class ResponsesService {
    */
   private async submit(submission: Submission): Promise<ResponseDto> {
     const { round, recipient, organisation } = await this.load(submission);
+    assertDaysInRange(this.clock.today(), [
+      { field: 'decision.date', day: submission.answer.decision?.date, range: CALENDAR_RANGE },
+    ]);
     const ownCase = await this.ownCase(recipient);
     const normalised = withOwnCase(
       normalise(
@@ -211,7 +215,7 @@ export class ResponsesService {
             sectionTitle: round.sections.find((s) => s.ref === comment.sectionRef)?.title ?? '',
           })),
         }),
-        `Remissvar ${organisation.name}.pdf`.replace(/[/\\]/g, '-'),
+        `Remissvar ${organisation.name}.pdf`,
         'application/pdf',
       ));
     const { id, outboxIds } = await retryOnDeadlock(() =>

@@ -11,9 +11,9 @@ import {
   Matches,
   MaxLength,
   Min,
-  MinLength,
   ValidateIf,
 } from 'class-validator';
+import { IsText } from '../../common/text.js';
 import { PageQueryDto } from '../../common/pagination.js';
 import { CASE_STATUSES, type CaseStatus } from '../case-status.js';
 import type { Case } from '../case.entity.js';
@@ -24,18 +24,14 @@ const CLASSIFICATION_MESSAGE =
 
 export class CreateCaseDto {
   @ApiProperty({ example: 'Strategi för etnisk och kulturell inkludering' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(500)
+  @IsText({ max: 500, line: true })
   title: string;
 
   @ApiPropertyOptional({
     example: 'Förslag till strategi som skickas på remiss till nämnder och bolag.',
   })
-  @IsOptional()
-  @IsString()
-  @MaxLength(20_000)
-  description?: string;
+  @IsText({ max: 20_000, nullable: true })
+  description?: string | null;
 
   @ApiProperty({
     example: 2,
@@ -65,16 +61,11 @@ export class CreateCaseDto {
 /** Every field optional; `null` clears description, officerId and classification. */
 export class UpdateCaseDto {
   @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(500)
+  @IsText({ max: 500, line: true, optional: true })
   title?: string;
 
   @ApiPropertyOptional({ nullable: true, type: String })
-  @ValidateIf((_, value) => value !== null && value !== undefined)
-  @IsString()
-  @MaxLength(20_000)
+  @IsText({ max: 20_000, nullable: true })
   description?: string | null;
 
   @ApiPropertyOptional({ nullable: true, type: Number })
@@ -96,9 +87,7 @@ export class UpdateCaseDto {
 
 export class CaseStatusChangeDto {
   @ApiProperty({ example: 'Beslut fattat i KS § 42; inget mer att handlägga.' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(2_000)
+  @IsText({ max: 2_000 })
   reason: string;
 }
 

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, MaxLength, MinLength } from 'class-validator';
+
+import { IsText } from '../../common/text.js';
 import { IsCalendarDay } from '../../common/calendar-day.js';
 import { REMINDER_STATUSES, type ReminderStatus } from '../reminder.entity.js';
 
@@ -13,9 +14,7 @@ export class GrantExtensionDto {
   deadline: string;
 
   @ApiProperty({ example: 'Nämnden sammanträder först den 10 september.' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(2_000)
+  @IsText({ max: 2_000 })
   reason: string;
 }
 

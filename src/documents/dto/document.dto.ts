@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
+import { IsText } from '../../common/text.js';
 import { IsCalendarDay } from '../../common/calendar-day.js';
 import { PageQueryDto } from '../../common/pagination.js';
 import { DOCUMENT_DIRECTIONS, type DocumentDirection } from '../document-direction.js';
@@ -10,9 +11,7 @@ const DIRECTION_MESSAGE = `direction must be one of ${DOCUMENT_DIRECTIONS.join('
 /** The form fields sent with the file (multipart/form-data). */
 export class RegisterDocumentDto {
   @ApiProperty({ example: 'Förslag till strategi för etnisk och kulturell inkludering' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(500)
+  @IsText({ max: 500, line: true })
   title: string;
 
   @ApiProperty({ enum: DOCUMENT_DIRECTIONS, description: 'inkommen, utgående or upprättad' })
@@ -20,9 +19,7 @@ export class RegisterDocumentDto {
   direction: DocumentDirection;
 
   @ApiPropertyOptional({ example: 'Servicenämnden', description: 'Sender or recipient' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(300)
+  @IsText({ max: 300, line: true, nullable: true })
   counterpart?: string;
 
   @ApiPropertyOptional({
@@ -34,9 +31,7 @@ export class RegisterDocumentDto {
   date?: string;
 
   @ApiPropertyOptional({ example: 'OSL 21 kap. 7 §', description: 'Confidentiality marking' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
+  @IsText({ max: 200, line: true, nullable: true })
   confidentiality?: string;
 }
 

@@ -8,36 +8,20 @@ import {
   IsIn,
   IsInt,
   IsOptional,
-  IsString,
   Matches,
   Max,
-  MaxLength,
   Min,
-  MinLength,
   registerDecorator,
   ValidateIf,
   type ValidationOptions,
 } from 'class-validator';
 import { IsCalendarDay } from '../../common/calendar-day.js';
+import { IsNameList, IsText, textProblem, tidyText } from '../../common/text.js';
 import { PageQueryDto } from '../../common/pagination.js';
 import { MEETING_STATUSES, type MeetingStatus } from '../meeting-status.js';
 
 const NAME = 200;
 const present = (_: unknown, value: unknown) => value !== null && value !== undefined;
-
-/** A list of names: each a non-empty text of at most 200 characters. */
-function IsNameList(max: number): PropertyDecorator {
-  return (target, property) => {
-    IsArray({ message: `${String(property)} must be a list of names` })(target, property);
-    ArrayMaxSize(max)(target, property);
-    IsString({ each: true })(target, property);
-    MinLength(1, { each: true, message: `${String(property)} must not contain empty names` })(
-      target,
-      property,
-    );
-    MaxLength(NAME, { each: true })(target, property);
-  };
-}
 
 /** Expedieras till: each entry an organisation id (a positive integer) or a name. */
 function IsSendToList(options?: ValidationOptions): PropertyDecorator {
@@ -57,7 +41,10 @@ function IsSendToList(options?: ValidationOptions): PropertyDecorator {
           value.every(
             (entry) =>
               (typeof entry === 'number' && Number.isInteger(entry) && entry > 0) ||
-              (typeof entry === 'string' && entry.trim().length > 0 && entry.length <= NAME),
+              (typeof entry === 'string' &&
+                entry.trim() !== '' &&
+                textProblem('', tidyText(entry, { line: true }), { max: NAME, line: true }) ===
+                  null),
           ),
       },
     });
@@ -79,24 +66,15 @@ export class CreateMeetingDto {
   startsAt?: string | null;
 
   @ApiPropertyOptional({ example: 'Stadshuset, sal Kalmarsund', nullable: true })
-  @ValidateIf(present)
-  @IsString()
-  @MinLength(1)
-  @MaxLength(NAME)
+  @IsText({ max: NAME, line: true, nullable: true })
   place?: string | null;
 
   @ApiPropertyOptional({ example: 'Johan Persson', nullable: true, description: 'Ordförande' })
-  @ValidateIf(present)
-  @IsString()
-  @MinLength(1)
-  @MaxLength(NAME)
+  @IsText({ max: NAME, line: true, nullable: true })
   chair?: string | null;
 
   @ApiPropertyOptional({ example: 'Anna Lind', nullable: true, description: 'Sekreterare' })
-  @ValidateIf(present)
-  @IsString()
-  @MinLength(1)
-  @MaxLength(NAME)
+  @IsText({ max: NAME, line: true, nullable: true })
   secretary?: string | null;
 
   @ApiPropertyOptional({
@@ -105,12 +83,12 @@ export class CreateMeetingDto {
     description: 'Justerare',
   })
   @IsOptional()
-  @IsNameList(10)
+  @IsNameList(10, NAME)
   adjusters?: string[];
 
   @ApiPropertyOptional({ type: [String], description: 'Beslutande and others present' })
   @IsOptional()
-  @IsNameList(100)
+  @IsNameList(100, NAME)
   present?: string[];
 
   @ApiPropertyOptional({
@@ -118,10 +96,7 @@ export class CreateMeetingDto {
     nullable: true,
     description: 'Förvaringsplats för protokollet',
   })
-  @ValidateIf(present)
-  @IsString()
-  @MinLength(1)
-  @MaxLength(NAME)
+  @IsText({ max: NAME, line: true, nullable: true })
   keptAt?: string | null;
 }
 
@@ -138,41 +113,29 @@ export class UpdateMeetingDto {
   startsAt?: string | null;
 
   @ApiPropertyOptional({ nullable: true, type: String })
-  @ValidateIf(present)
-  @IsString()
-  @MinLength(1)
-  @MaxLength(NAME)
+  @IsText({ max: NAME, line: true, nullable: true })
   place?: string | null;
 
   @ApiPropertyOptional({ nullable: true, type: String })
-  @ValidateIf(present)
-  @IsString()
-  @MinLength(1)
-  @MaxLength(NAME)
+  @IsText({ max: NAME, line: true, nullable: true })
   chair?: string | null;
 
   @ApiPropertyOptional({ nullable: true, type: String })
-  @ValidateIf(present)
-  @IsString()
-  @MinLength(1)
-  @MaxLength(NAME)
+  @IsText({ max: NAME, line: true, nullable: true })
   secretary?: string | null;
 
   @ApiPropertyOptional({ type: [String] })
   @IsOptional()
-  @IsNameList(10)
+  @IsNameList(10, NAME)
   adjusters?: string[];
 
   @ApiPropertyOptional({ type: [String] })
   @IsOptional()
-  @IsNameList(100)
+  @IsNameList(100, NAME)
   present?: string[];
 
   @ApiPropertyOptional({ nullable: true, type: String })
-  @ValidateIf(present)
-  @IsString()
-  @MinLength(1)
-  @MaxLength(NAME)
+  @IsText({ max: NAME, line: true, nullable: true })
   keptAt?: string | null;
 }
 
@@ -227,18 +190,12 @@ const TEXTS = {
 } as const;
 
 function OptionalText(max: number): PropertyDecorator {
-  return (target, property) => {
-    ValidateIf(present)(target, property);
-    IsString()(target, property);
-    MaxLength(max)(target, property);
-  };
+  return IsText({ max, nullable: true });
 }
 
 export class CreateItemDto {
   @ApiProperty({ example: 'Strategi för etnisk och kulturell inkludering – beslut om remiss' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(500)
+  @IsText({ max: 500, line: true })
   title: string;
 
   @ApiPropertyOptional({ example: 12, nullable: true, description: 'The case (Dnr)' })
@@ -268,9 +225,7 @@ export class CreateItemDto {
   deliberation?: string | null;
 
   @ApiProperty({ example: 'Förslaget skickas på remiss till samtliga nämnder och bolag.' })
-  @IsString()
-  @MinLength(1, { message: 'decision must not be empty' })
-  @MaxLength(TEXTS.decision)
+  @IsText({ max: TEXTS.decision })
   decision: string;
 
   @ApiPropertyOptional({ nullable: true, description: 'Reservationer' })
@@ -291,10 +246,7 @@ export class CreateItemDto {
 /** Every field optional; `null` clears the optional ones. Only while the § is not adjusted. */
 export class UpdateItemDto {
   @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(500)
+  @IsText({ max: 500, line: true, optional: true })
   title?: string;
 
   @ApiPropertyOptional({ nullable: true, type: Number })
@@ -324,10 +276,7 @@ export class UpdateItemDto {
   deliberation?: string | null;
 
   @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MinLength(1, { message: 'decision must not be empty' })
-  @MaxLength(TEXTS.decision)
+  @IsText({ max: TEXTS.decision, optional: true })
   decision?: string;
 
   @ApiPropertyOptional({ nullable: true, type: String })

@@ -10,9 +10,9 @@ import {
   Matches,
   MaxLength,
   Min,
-  MinLength,
   ValidateIf,
 } from 'class-validator';
+import { IsText } from '../../common/text.js';
 import { PageQueryDto } from '../../common/pagination.js';
 import { ORGANISATION_KINDS, type OrganisationKind } from '../organisation-kind.js';
 import type { Organisation } from '../organisation.entity.js';
@@ -23,9 +23,7 @@ const SERIES_CODE_MESSAGE = 'seriesCode must be 1–10 capital letters, such as 
 
 export class CreateOrganisationDto {
   @ApiProperty({ example: 'Servicenämnden' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
+  @IsText({ max: 200, line: true })
   name: string;
 
   @ApiProperty({ enum: ORGANISATION_KINDS, example: 'committee' })
@@ -69,10 +67,7 @@ export class CreateOrganisationDto {
 /** Every field optional; `null` clears seriesCode, email and parentId. */
 export class UpdateOrganisationDto {
   @ApiPropertyOptional({ example: 'Servicenämnden' })
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
+  @IsText({ max: 200, line: true, optional: true })
   name?: string;
 
   @ApiPropertyOptional({ enum: ORGANISATION_KINDS })

@@ -11,12 +11,11 @@ import {
   IsString,
   Matches,
   Max,
-  MaxLength,
   Min,
-  MinLength,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { IsText } from '../../common/text.js';
 import { IsCalendarDay } from '../../common/calendar-day.js';
 import { PageQueryDto } from '../../common/pagination.js';
 import {
@@ -41,9 +40,7 @@ export class SectionDto {
   ref: string;
 
   @ApiProperty({ example: 'Kompetensutveckling för chefer' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(300)
+  @IsText({ max: 300, line: true })
   title: string;
 }
 
@@ -84,9 +81,7 @@ export class CreateRoundDto {
     description:
       'What is sent on remiss; mails and the consultees\' cases add "Remiss:" themselves',
   })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(500)
+  @IsText({ max: 500, line: true })
   title: string;
 
   @ApiProperty({ example: '2026-08-20', description: 'Last day for answers (YYYY-MM-DD)' })
@@ -121,9 +116,7 @@ export class CreateRoundDto {
     type: String,
     description: 'The cover message (missiv), Swedish plain text',
   })
-  @ValidateIf((_, value) => value !== null && value !== undefined)
-  @IsString()
-  @MaxLength(20_000)
+  @IsText({ max: 20_000, nullable: true })
   message?: string | null;
 
   @ApiPropertyOptional({ type: [SectionDto], description: 'Points of the draft answers may cite' })
@@ -169,6 +162,8 @@ export class CreateRoundDto {
 /** Changes a draft round; every field optional. */
 export class UpdateRoundDto extends PartialType(
   OmitType(CreateRoundDto, ['recipientOrganisationIds', 'recipientKinds'] as const),
+  // null is not "left out": it is checked (and refused where the field cannot be cleared).
+  { skipNullProperties: false },
 ) {}
 
 export class AddRecipientsDto {
@@ -194,9 +189,7 @@ export class AddRecipientsDto {
 
 export class CloseRoundDto {
   @ApiProperty({ example: 'Remisstiden har gått ut; svaren är sammanställda.' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(2_000)
+  @IsText({ max: 2_000 })
   reason: string;
 }
 

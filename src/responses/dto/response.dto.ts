@@ -7,14 +7,13 @@ import {
   IsInt,
   IsObject,
   IsOptional,
-  IsString,
   Matches,
-  MaxLength,
   Min,
-  MinLength,
   ValidateNested,
 } from 'class-validator';
 import { IsCalendarDay } from '../../common/calendar-day.js';
+import { IsText } from '../../common/text.js';
+import { assertPlainBody } from '../../common/validation.js';
 import { POSITIONS, RECEIVED_VIA, type Position, type ReceivedVia } from '../response.entity.js';
 
 /**
@@ -22,7 +21,7 @@ import { POSITIONS, RECEIVED_VIA, type Position, type ReceivedVia } from '../res
  * instances of what they hold so they are validated like a JSON body. Anything else stays as it is.
  */
 function fromJson(type: ClassConstructor<object>) {
-  return ({ value }: { value: unknown }): unknown => {
+  return ({ value, key }: { value: unknown; key: string }): unknown => {
     let parsed = value;
     if (typeof value === 'string') {
       try {
@@ -30,6 +29,8 @@ function fromJson(type: ClassConstructor<object>) {
       } catch {
         return value;
       }
+      // A form field's JSON did not pass the body's shape check: check it before it is walked.
+      assertPlainBody(parsed, key);
     }
     return parsed !== null && typeof parsed === 'object' ? plainToInstance(type, parsed) : parsed;
   };
@@ -37,24 +38,18 @@ function fromJson(type: ClassConstructor<object>) {
 
 export class CommentDto {
   @ApiProperty({ example: '4.3 a', description: 'One of the round’s sections' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(20)
+  @IsText({ max: 20, line: true })
   sectionRef: string;
 
   @ApiProperty({ example: 'Serviceförvaltningen kan inte vara huvudansvarig för punkten.' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(20_000)
+  @IsText({ max: 20_000 })
   text: string;
 }
 
 // the deciding body's own reference: organ, date, paragraph (§) and case number (dnr)
 export class DecisionDto {
   @ApiPropertyOptional({ example: 'Servicenämnden' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
+  @IsText({ max: 200, line: true, nullable: true })
   organ?: string;
 
   @ApiPropertyOptional({ example: '2021-09-08' })
@@ -90,9 +85,7 @@ export class AnswerDto {
   position: Position;
 
   @ApiPropertyOptional({ example: 'Nämnden ställer sig bakom strategin med synpunkter på 4.3 a.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(20_000)
+  @IsText({ max: 20_000, nullable: true })
   summary?: string;
 
   @ApiPropertyOptional({ type: [CommentDto], description: 'In multipart: a JSON string' })

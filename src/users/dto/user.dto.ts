@@ -14,15 +14,14 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
+import { IsText } from '../../common/text.js';
 import { PageQueryDto } from '../../common/pagination.js';
 import { ROLES, type Role } from '../role.js';
 import type { User } from '../user.entity.js';
 
 export class CreateUserDto {
   @ApiProperty({ example: 'Anna Andersson' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
+  @IsText({ max: 200, line: true })
   name: string;
 
   @ApiProperty({ example: 'anna.andersson@exempel.se' })
@@ -54,10 +53,7 @@ export class CreateUserDto {
 
 export class UpdateUserDto {
   @ApiPropertyOptional({ example: 'Anna Andersson' })
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
+  @IsText({ max: 200, line: true, optional: true })
   name?: string;
 
   @ApiPropertyOptional({ minLength: 12 })
