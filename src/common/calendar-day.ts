@@ -28,8 +28,14 @@ export interface DayRange {
 /** Deadlines (a round's, an extension's): from today to two years ahead. */
 export const DEADLINE_RANGE: DayRange = { yearsBefore: 0, yearsAfter: 2 };
 
-/** Meeting, document, adjustment and decision dates: five years either way. */
+/** Meeting, adjustment and decision dates: five years either way. */
 export const CALENDAR_RANGE: DayRange = { yearsBefore: 5, yearsAfter: 5 };
+
+/**
+ * A document's own date: registries take in old papers (a letter found years later, an archive
+ * moved in from an earlier system), so a century back; never more than a year ahead.
+ */
+export const DOCUMENT_DATE_RANGE: DayRange = { yearsBefore: 100, yearsAfter: 1 };
 
 /** The same day `years` years later (earlier when negative); 29 February becomes the 28th. */
 export function addYears(day: string, years: number): string {

@@ -12,7 +12,7 @@ import { Case } from '../cases/case.entity.js';
 import { CasesService } from '../cases/cases.service.js';
 import { documentSecrecy, Secrecy } from '../common/secrecy.js';
 import type { Actor } from '../common/actor.js';
-import { assertDaysInRange, CALENDAR_RANGE } from '../common/calendar-day.js';
+import { assertDaysInRange, DOCUMENT_DATE_RANGE } from '../common/calendar-day.js';
 import { Clock, startOfDayIn } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { decodeCursor, encodeCursor, Page } from '../common/pagination.js';
@@ -73,7 +73,7 @@ export class DocumentsService {
   ): Promise<DocumentDto> {
     await this.cases.assertExists(caseId);
     assertDaysInRange(this.clock.today(), [
-      { field: 'date', day: fields.date, range: CALENDAR_RANGE },
+      { field: 'date', day: fields.date, range: DOCUMENT_DATE_RANGE },
     ]);
     if (!file) {
       throw DomainError.validation([{ field: 'file', messages: ['file is required'] }]);
