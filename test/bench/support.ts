@@ -343,7 +343,10 @@ export function startService(options: ServiceOptions): Service {
     MAIL_DIR: join(tempDir, 'mail'),
     BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
     BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
+    // The bench signs in many times from one address; all three login limits must allow it.
     LOGIN_RATE_LIMIT: '1000',
+    LOGIN_ADDRESS_RATE_LIMIT: '1000',
+    LOGIN_ACCOUNT_RATE_LIMIT: '1000',
     TZ_REGION: TIME_ZONE,
     // Nothing from the caller's environment may send mail or shift the clock.
     SMTP_URL: '',
