@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { adminAuth, createOrganisation, createUser, TestUser } from './helpers/factories.js';
-import { docx, pdf, png } from './helpers/files.js';
+import { docx, DOCX_TEXT_BYTES, lyingDocx, pdf, png } from './helpers/files.js';
 import { startTestApp, TestApp } from './helpers/test-app.js';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -281,5 +281,39 @@ describe('documents', () => {
       .set('Authorization', reader.auth);
     expect(badRange.status).toBe(400);
     expect(badRange.body.details[0].field).toBe('from');
+  });
+
+  it('inflates an Office file to count its size, refusing a bomb whose zip headers lie (A20)', async () => {
+    // 16 MB of zeros packed into about 16 kB, with headers that claim 5,000 bytes.
+    const bomb = await lyingDocx(16 * 1024 * 1024, 5_000);
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    const before = await listed();
+    const storedBefore = filesUnder(t.config.storageDir);
+
+    const refused = await upload(bomb, 'Yttrande.docx', {
+      title: 'Yttrande',
+      direction: 'incoming',
+    });
+    expect(refused.status).toBe(415);
+    expect(refused.body.code).toBe('suspicious_archive');
+    const limit = bomb.length * 200;
+    expect(refused.body.message).toBe(
+      `file expands to more than ${limit} bytes when unpacked, though its headers claim ${DOCX_TEXT_BYTES + 5_000}; it is refused as a possible zip bomb`,
+    );
+    expect(refused.body.details).toEqual([{ field: 'file', messages: [refused.body.message] }]);
+    expect(await listed()).toEqual(before);
+    // The refused upload's temporary file goes once the request is done.
+    for (let tries = 0; tries < 100; tries += 1) {
+      if (filesUnder(t.config.storageDir).length === storedBefore.length) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(filesUnder(t.config.storageDir)).toEqual(storedBefore);
+
+    // An honest Word file still registers.
+    const word = await upload(await docx(), 'Yttrande.docx', {
+      title: 'Yttrande',
+      direction: 'incoming',
+    });
+    expect(word.status).toBe(201);
   });
 });

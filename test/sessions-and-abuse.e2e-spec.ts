@@ -1,6 +1,7 @@
 import { JwtService } from '@nestjs/jwt';
 import { sign } from 'jsonwebtoken';
 import { adminAuth, createUser } from './helpers/factories.js';
+import { waitFor } from './helpers/smtp-sink.js';
 import { ADMIN, login, startTestApp, TestApp } from './helpers/test-app.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -447,5 +448,53 @@ describe('login abuse is limited in every direction and logged', () => {
     expect(api.status).toBe(413);
     expect(api.body.code).toBe('payload_too_large');
     expect(api.body.requestId).toMatch(UUID);
+  });
+});
+
+describe('the security log keeps its rows for SECURITY_LOG_RETENTION_DAYS', () => {
+  const DAY_MS = 24 * 3600 * 1000;
+  let t: TestApp | null = null;
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('deletes rows older than the setting in the scheduled job, once the clock has moved on', async () => {
+    const first = await startTestApp({ SECURITY_LOG_RETENTION_DAYS: '30' });
+    t = first;
+    const fail = (app: TestApp, email: string) =>
+      app.http().post('/api/auth/login').send({ email, password: 'wrong-guess' });
+    expect((await fail(first, 'old@test.exempel.se')).status).toBe(401);
+    expect((await fail(first, 'kept@test.exempel.se')).status).toBe(401);
+    // The kept row's last event two days later: 29 days old when the clock has moved 31.
+    await first.sql(
+      `UPDATE security_event SET last_at = last_at + INTERVAL 2 DAY WHERE account = 'kept@test.exempel.se'`,
+    );
+    const accounts = async (app: TestApp) =>
+      (
+        await app.sql<{ account: string }>(
+          "SELECT account FROM security_event WHERE kind = 'login_failed' ORDER BY account",
+        )
+      ).map((row) => row.account);
+    // Nothing has expired yet: the job that ran at start left both.
+    expect(await accounts(first)).toEqual(['kept@test.exempel.se', 'old@test.exempel.se']);
+
+    // The same database and queues, 31 days later.
+    await first.close({ keepData: true });
+    t = null;
+    const later = await startTestApp(
+      {},
+      {
+        ...first.config,
+        clockOffsetMs: first.config.clockOffsetMs + 31 * DAY_MS,
+      },
+    );
+    t = later;
+    expect((await fail(later, 'new@test.exempel.se')).status).toBe(401);
+    const remaining = await waitFor(
+      () => accounts(later),
+      (rows) => !rows.includes('old@test.exempel.se'),
+    );
+    expect(remaining).toEqual(['kept@test.exempel.se', 'new@test.exempel.se']);
   });
 });

@@ -12,6 +12,7 @@ import { AuthController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
 import { LOGIN_THROTTLERS } from './login-throttler.guard.js';
+import { UPLOAD_THROTTLER } from './upload-throttler.guard.js';
 import { RedisThrottlerStorage } from './redis-throttler.storage.js';
 
 @Module({
@@ -30,7 +31,8 @@ import { RedisThrottlerStorage } from './redis-throttler.storage.js';
         };
       },
     }),
-    // The login limits guard the login route, `respond` the secure-link routes; each guard applies
+    // The login limits guard the login route, `respond` the secure-link routes and `upload` every
+    // route that takes files (per user or per link, all such routes together); each guard applies
     // only its own (see RateLimitGuard). Counts are shared through Redis by every API process.
     // Headers are set by RateLimitGuard: a standard Retry-After, not one per throttler name.
     ThrottlerModule.forRootAsync({
@@ -53,13 +55,20 @@ import { RedisThrottlerStorage } from './redis-throttler.storage.js';
             limit: config.loginAccountRateLimit,
           },
           { name: 'respond', ttl: 60_000, limit: config.respondRateLimit },
+          { name: UPLOAD_THROTTLER, ttl: 60_000, limit: config.uploadRateLimit },
         ],
         setHeaders: false,
         storage: new RedisThrottlerStorage(redis, config.queuePrefix),
-        errorMessage: (_context, detail) =>
-          detail.key.startsWith('respond')
-            ? 'Too many requests; wait a minute and try again'
-            : `Too many login attempts; try again in ${Math.max(1, detail.timeToBlockExpire)} seconds`,
+        errorMessage: (_context, detail) => {
+          const seconds = Math.max(1, detail.timeToBlockExpire);
+          if (detail.key.startsWith('respond')) {
+            return 'Too many requests; wait a minute and try again';
+          }
+          if (detail.key.startsWith(`${UPLOAD_THROTTLER}:`)) {
+            return `Too many uploads (at most ${config.uploadRateLimit} a minute); try again in ${seconds} seconds`;
+          }
+          return `Too many login attempts; try again in ${seconds} seconds`;
+        },
       }),
     }),
   ],

@@ -25,6 +25,11 @@ export abstract class RateLimitGuard extends ThrottlerGuard {
     return null;
   }
 
+  /** The signed-in user a refused request came from, when there is one. */
+  protected userIdOf(_request: Request): number | null {
+    return null;
+  }
+
   protected override async handleRequest(props: RequestProps): Promise<boolean> {
     if (!(props.throttler.name! in this.trackers)) return true;
     const tracker = this.trackers[props.throttler.name!];
@@ -44,6 +49,7 @@ export abstract class RateLimitGuard extends ThrottlerGuard {
       kind: 'rate_limited',
       origin: originOf(request),
       account: this.accountOf(request),
+      userId: this.userIdOf(request),
     });
     throw new ThrottlerException(await this.getErrorMessage(context, detail));
   }

@@ -64,7 +64,9 @@ export function assertDaysInRange(
         ? `${field} must be today (${today}) or later`
         : range.yearsBefore === 0
           ? `${field} must be at most ${range.yearsAfter} years ahead (on or before ${latest})`
-          : `${field} must be within ${range.yearsBefore} years of today (${earliest} to ${latest})`;
+          : range.yearsBefore === range.yearsAfter
+            ? `${field} must be within ${range.yearsBefore} years of today (${earliest} to ${latest})`
+            : `${field} must be at most ${range.yearsBefore} years back and ${range.yearsAfter} ahead (${earliest} to ${latest})`;
     return [{ field, messages: [message] }];
   });
   if (problems.length > 0) throw DomainError.validation(problems);

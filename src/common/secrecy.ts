@@ -63,6 +63,14 @@ export const Secrecy = {
     return Secrecy.isConfidential(subject) ? CONFIDENTIAL_ROUND_TITLE : title;
   },
 
+  /**
+   * A free text a mail may print about a round (an extension's reason): one of a confidential round
+   * is replaced, as a mail travels outside the register's access control.
+   */
+  mailText(text: string, subject: SecrecySubject): string {
+    return Secrecy.isConfidential(subject) ? CONFIDENTIAL_TEXT : text;
+  },
+
   /** The title a mail may print for a document. */
   mailDocumentTitle(title: string, subject: SecrecySubject): string {
     return Secrecy.isConfidential(subject) ? CONFIDENTIAL_DOCUMENT_TITLE : title;
@@ -71,6 +79,8 @@ export const Secrecy = {
 
 /** What mails say instead of a confidential round's title (the case number is printed beside it). */
 export const CONFIDENTIAL_ROUND_TITLE = 'Sekretessbelagd remiss';
+/** What mails say instead of a free text of a confidential round. */
+export const CONFIDENTIAL_TEXT = 'Sekretessbelagd uppgift, se ärendet';
 /** What mails say instead of a confidential document's title. */
 export const CONFIDENTIAL_DOCUMENT_TITLE = 'Sekretessbelagd handling';
 

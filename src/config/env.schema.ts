@@ -64,6 +64,10 @@ export interface AppConfig {
   loginAccountRateLimit: number;
   loginAccountWindowSeconds: number;
   uploadMaxBytes: number;
+  /** Days a security log row is kept after its last event. */
+  securityLogRetentionDays: number;
+  /** Uploads (multipart requests to routes that take files) per user or per link per minute. */
+  uploadRateLimit: number;
   httpProcesses: number;
   /** Worker threads that build Word documents; 0 builds them in the request thread. */
   wordThreads: number;
@@ -319,6 +323,8 @@ export function loadConfig(env: Env = readEnvironment()): AppConfig {
     // on two cores).
     wordThreads: integer('WORD_THREADS', Math.min(4, availableParallelism()), 0, 64),
     uploadMaxBytes: integer('UPLOAD_MAX_MB', 50, 1, 2048) * 1024 * 1024,
+    uploadRateLimit: integer('UPLOAD_RATE_LIMIT', 30, 1, 100_000),
+    securityLogRetentionDays: integer('SECURITY_LOG_RETENTION_DAYS', 365, 1, 36_500),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -1,3 +1,4 @@
+import { Secrecy } from '../common/secrecy.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -131,7 +132,7 @@ export class ExtensionsService {
           ...mail.header,
           deadline: extension.deadline,
           previousDeadline: extension.previousDeadline,
-          reason: extension.reason,
+          reason: Secrecy.mailText(extension.reason, mail.secrecy),
           responseUrl: RESPONSE_LINK_PLACEHOLDER,
         },
       },

@@ -7,6 +7,7 @@ import {
   Query,
   StreamableFile,
   UploadedFile,
+  UseGuards,
   UseInterceptors,
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
@@ -18,11 +19,13 @@ import {
   ApiForbiddenResponse,
   ApiOkResponse,
   ApiPayloadTooLargeResponse,
+  ApiTooManyRequestsResponse,
   ApiProduces,
   ApiTags,
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import { CurrentActor, Roles } from '../auth/decorators.js';
+import { UploadThrottlerGuard } from '../auth/upload-throttler.guard.js';
 import { CASE_READERS } from '../cases/cases.controller.js';
 import type { Actor } from '../common/actor.js';
 import { parseId } from '../common/parse-id.pipe.js';
@@ -46,11 +49,13 @@ export class CaseDocumentsController {
 
   @Post()
   @Roles('registrar', 'clerk', 'admin')
+  @UseGuards(UploadThrottlerGuard)
   @UseInterceptors(FileInterceptor('file'), DiscardUploadInterceptor)
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: RegisterDocumentFormDto })
   @ApiCreatedResponse({ type: DocumentDto })
   @ApiPayloadTooLargeResponse({ description: 'The file is larger than UPLOAD_MAX_MB' })
+  @ApiTooManyRequestsResponse({ description: 'More than UPLOAD_RATE_LIMIT uploads a minute' })
   @ApiUnsupportedMediaTypeResponse({
     description: 'Not on the allow-list, or bytes contradict the name',
   })

@@ -105,40 +105,84 @@ function looksLikeEmail(text: string): boolean {
   );
 }
 
+function suspicious(message: string): DomainError {
+  return unsupported(`${message}; it is refused as a possible zip bomb`, 'suspicious_archive');
+}
+
+/**
+ * Inflates every part of a zip-based document and counts the bytes as they come out, stopping at
+ * the first chunk past a limit. The sizes written in the archive's headers are not trusted: a
+ * part that inflates to more (or less) than its header says is refused as well.
+ */
 async function assertReasonableZip(path: string, size: number): Promise<void> {
+  const unreadable = () => unsupported('file is not a readable Office/OpenDocument file');
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.open(path, { lazyEntries: true, autoClose: true }, (error, file) =>
-      error || !file ? reject(error ?? new Error('unreadable zip')) : resolve(file),
+    // The sizes are checked below, while inflating, with errors of our own.
+    yauzl.open(
+      path,
+      { lazyEntries: true, autoClose: true, validateEntrySizes: false },
+      (error, file) =>
+        error || !file ? reject(error ?? new Error('unreadable zip')) : resolve(file),
     ),
   ).catch(() => {
-    throw unsupported('file is not a readable Office/OpenDocument file');
+    throw unreadable();
   });
+  const maxTotal = Math.min(ZIP_LIMITS.maxTotalBytes, size * ZIP_LIMITS.maxRatio);
   let entries = 0;
   let total = 0;
-  await new Promise<void>((resolve, reject) => {
-    zip.on('entry', (entry: yauzl.Entry) => {
+  try {
+    while (true) {
+      const entry = await new Promise<yauzl.Entry | null>((resolve, reject) => {
+        const cleanUp = () => {
+          zip.off('entry', onEntry).off('end', onEnd).off('error', onError);
+        };
+        const onEntry = (next: yauzl.Entry) => (cleanUp(), resolve(next));
+        const onEnd = () => (cleanUp(), resolve(null));
+        const onError = () => (cleanUp(), reject(unreadable()));
+        zip.on('entry', onEntry).on('end', onEnd).on('error', onError);
+        zip.readEntry();
+      });
+      if (!entry) return;
       entries += 1;
-      total += entry.uncompressedSize;
-      if (
-        entries > ZIP_LIMITS.maxEntries ||
-        total > ZIP_LIMITS.maxTotalBytes ||
-        total > size * ZIP_LIMITS.maxRatio
-      ) {
-        zip.close();
-        reject(
-          unsupported(
-            `file expands to more than ${total} bytes in ${entries} parts; it is refused as a possible zip bomb`,
-            'suspicious_archive',
-          ),
-        );
-        return;
+      if (entries > ZIP_LIMITS.maxEntries) {
+        throw suspicious(`file has more than ${ZIP_LIMITS.maxEntries} parts`);
       }
-      zip.readEntry();
-    });
-    zip.on('end', () => resolve());
-    zip.on('error', () => reject(unsupported('file is not a readable Office/OpenDocument file')));
-    zip.readEntry();
-  });
+      if (entry.fileName.endsWith('/')) continue;
+      if (!entry.canDecodeFileData()) throw unreadable();
+      // An honest header already past the limit is refused without inflating anything.
+      if (total + entry.uncompressedSize > maxTotal) {
+        throw suspicious(`file expands to more than ${maxTotal} bytes`);
+      }
+      total += await inflatedSize(zip, entry, maxTotal - total).catch((error: unknown) => {
+        throw error instanceof DomainError ? error : unreadable();
+      });
+    }
+  } finally {
+    zip.close();
+  }
+
+  async function inflatedSize(file: yauzl.ZipFile, entry: yauzl.Entry, allowance: number) {
+    const stream = await file.openReadStreamPromise(entry);
+    let inflated = 0;
+    try {
+      for await (const chunk of stream) {
+        inflated += (chunk as Buffer).length;
+        if (inflated > allowance) {
+          throw suspicious(
+            `file expands to more than ${maxTotal} bytes when unpacked, though its headers claim ${total + entry.uncompressedSize}`,
+          );
+        }
+      }
+    } finally {
+      stream.destroy();
+    }
+    if (inflated !== entry.uncompressedSize) {
+      throw suspicious(
+        `part ${entry.fileName} of the file holds ${inflated} bytes but its header says ${entry.uncompressedSize}`,
+      );
+    }
+    return inflated;
+  }
 }
 
 /**

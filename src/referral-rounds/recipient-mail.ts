@@ -1,4 +1,4 @@
-import { Secrecy } from '../common/secrecy.js';
+import { Secrecy, type SecrecySubject } from '../common/secrecy.js';
 import type { EntityManager } from 'typeorm';
 import { Case } from '../cases/case.entity.js';
 import type { OutgoingMail } from '../mail/outbox.service.js';
@@ -26,6 +26,8 @@ export async function recipientMail(
 ): Promise<{
   address: Pick<OutgoingMail, 'to' | 'entity' | 'entityId'>;
   header: RecipientMailHeader;
+  /** What the rule for secrecy needs to know of the round's case. */
+  secrecy: SecrecySubject;
 } | null> {
   const organisation = await manager.findOneByOrFail(Organisation, {
     id: recipient.organisationId,
@@ -46,5 +48,6 @@ export async function recipientMail(
       caseNumber: owner.caseNumber,
       roundTitle: Secrecy.mailRoundTitle(round.title, { caseConfidential: owner.confidential }),
     },
+    secrecy: { caseConfidential: owner.confidential },
   };
 }

@@ -69,6 +69,7 @@ export class RoundQueriesService {
       this.recipientDto(recipient, round, today, {
         extensions: extensions.get(recipient.id) ?? [],
         delivery: deliveries.get(recipient.invitationOutboxId ?? 0) ?? null,
+        visible: !redacted,
       }),
     );
     return {
@@ -264,6 +265,7 @@ export class RoundQueriesService {
         ...this.recipientDto(recipient, round, today, {
           extensions: extensions.get(recipient.id) ?? [],
           delivery: deliveries.get(recipient.invitationOutboxId ?? 0) ?? null,
+          visible,
         }),
         round: {
           id: round.id,
@@ -321,7 +323,16 @@ export class RoundQueriesService {
     recipient: RoundRecipient,
     round: ReferralRound,
     today: string,
-    { extensions, delivery }: { extensions: ExtensionDto[]; delivery: Delivery | null },
+    {
+      extensions,
+      delivery,
+      visible,
+    }: {
+      extensions: ExtensionDto[];
+      delivery: Delivery | null;
+      /** The actor may see the round's texts (see Secrecy.maySee). */
+      visible: boolean;
+    },
   ): RecipientDto {
     const organisation = recipient.organisation!;
     const deadline = recipient.extendedDeadline ?? round.deadline;
@@ -346,8 +357,13 @@ export class RoundQueriesService {
       deliveredAt: iso(deliveredAt),
       answeredAt: iso(recipient.answeredAt),
       late: recipient.late,
-      failureReason: recipient.failureReason,
-      extensions,
+      // Free texts of a confidential round: a mail server's answer can name the mailbox and more,
+      // an extension's reason the people it concerns.
+      failureReason: Secrecy.shown(visible, recipient.failureReason),
+      extensions: extensions.map((extension) => ({
+        ...extension,
+        reason: Secrecy.shown(visible, extension.reason),
+      })),
       ownCaseId: recipient.ownCaseId ?? null,
       ownCaseNumber: recipient.ownCaseNumber ?? recipient.ownCase?.caseNumber ?? null,
     };

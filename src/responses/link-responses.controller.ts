@@ -20,11 +20,13 @@ import {
   ApiHeader,
   ApiNotFoundResponse,
   ApiTags,
+  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { Response as ExpressResponse } from 'express';
 import { Public, type AuthenticatedRequest } from '../auth/decorators.js';
 import { RespondThrottlerGuard } from '../auth/respond-throttler.guard.js';
+import { UploadThrottlerGuard } from '../auth/upload-throttler.guard.js';
 import type { Actor } from '../common/actor.js';
 import { DomainError } from '../common/domain-error.js';
 import { clientRequestIdOf, requestIdOf } from '../common/request-id.js';
@@ -54,7 +56,7 @@ function linkActor(holder: LinkHolder, request: AuthenticatedRequest): Actor {
 
 /**
  * Answering through a secure link: the JSON route, and the plain Swedish page the mailed link
- * opens, whose form works without JavaScript. Rate-limited per client address.
+ * opens, whose form works without JavaScript. Rate-limited per client address, and uploads per link.
  */
 @ApiTags('secure links')
 @Controller()
@@ -69,11 +71,15 @@ export class LinkResponsesController {
   ) {}
 
   @Post('api/respond/:token')
+  @UseGuards(UploadThrottlerGuard)
   @UseInterceptors(FilesInterceptor('files', MAX_ANSWER_FILES), DiscardUploadInterceptor)
   @ApiConsumes('application/json', 'multipart/form-data')
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiCreatedResponse({ type: ResponseDto, description: 'Registered in the case; receipt mailed' })
   @ApiNotFoundResponse({ description: 'Unknown, replaced or closed link' })
+  @ApiTooManyRequestsResponse({
+    description: 'More than RESPOND_RATE_LIMIT requests, or UPLOAD_RATE_LIMIT uploads, a minute',
+  })
   async answer(
     @Param('token') token: string,
     @Body() body: AnswerDto,
@@ -106,6 +112,7 @@ export class LinkResponsesController {
   /** The form posted: a receipt, or the form again with each problem next to its field. */
   @Post('respond/:token')
   @ApiExcludeEndpoint()
+  @UseGuards(UploadThrottlerGuard)
   @UseInterceptors(FilesInterceptor('files', MAX_ANSWER_FILES), DiscardUploadInterceptor)
   async submitForm(
     @Param('token') token: string,

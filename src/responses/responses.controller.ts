@@ -8,6 +8,7 @@ import {
   Query,
   StreamableFile,
   UploadedFiles,
+  UseGuards,
   UseInterceptors,
 } from '@nestjs/common';
 import { FilesInterceptor } from '@nestjs/platform-express';
@@ -21,8 +22,10 @@ import {
   ApiOkResponse,
   ApiProduces,
   ApiTags,
+  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import { CurrentActor, Roles } from '../auth/decorators.js';
+import { UploadThrottlerGuard } from '../auth/upload-throttler.guard.js';
 import type { Actor } from '../common/actor.js';
 import { parseId } from '../common/parse-id.pipe.js';
 import { Readable } from 'node:stream';
@@ -64,12 +67,14 @@ export class ResponsesController {
 
   @Post('responses')
   @Roles('respondent', 'registrar', 'admin')
+  @UseGuards(UploadThrottlerGuard)
   @UseInterceptors(FilesInterceptor('files', MAX_ANSWER_FILES), DiscardUploadInterceptor)
   @ApiConsumes('application/json', 'multipart/form-data')
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiCreatedResponse({ type: ResponseDto, description: 'Registered in the case; receipt mailed' })
   @ApiForbiddenResponse({ description: 'Not one of your organisations among the recipients' })
   @ApiConflictResponse({ description: 'The round is closed' })
+  @ApiTooManyRequestsResponse({ description: 'More than UPLOAD_RATE_LIMIT uploads a minute' })
   submit(
     @Param('id', parseId()) id: number,
     @Body() body: SubmitResponseDto,

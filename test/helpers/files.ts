@@ -48,19 +48,51 @@ const CONTENT_TYPES = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>
 </Types>`;
 
+const DOCUMENT_XML =
+  '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>Remissvar</w:t></w:r></w:p></w:body></w:document>';
+
+/** The unpacked size of {@link docx}'s parts other than its padding. */
+export const DOCX_TEXT_BYTES = Buffer.byteLength(CONTENT_TYPES) + Buffer.byteLength(DOCUMENT_XML);
+
 /** A minimal .docx; `padding` adds a part of that many zero bytes (a zip bomb when large). */
 export async function docx(padding = 0): Promise<Buffer> {
   const zip = new yazl.ZipFile();
   zip.addBuffer(Buffer.from(CONTENT_TYPES), '[Content_Types].xml');
-  zip.addBuffer(
-    Buffer.from(
-      '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>Remissvar</w:t></w:r></w:p></w:body></w:document>',
-    ),
-    'word/document.xml',
-  );
+  zip.addBuffer(Buffer.from(DOCUMENT_XML), 'word/document.xml');
   if (padding > 0) zip.addBuffer(Buffer.alloc(padding), 'word/media/padding.bin');
   zip.end();
   const chunks: Buffer[] = [];
   for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
+}
+
+/**
+ * A .docx zip bomb whose headers lie: its padding part inflates to `realBytes` zero bytes while
+ * its local and central headers both claim `declaredBytes`.
+ */
+export async function lyingDocx(realBytes: number, declaredBytes: number): Promise<Buffer> {
+  const bytes = await docx(realBytes);
+  const name = Buffer.from('word/media/padding.bin');
+  let patched = 0;
+  for (let offset = 0; offset + 46 < bytes.length; offset += 1) {
+    const signature = bytes.readUInt32LE(offset);
+    if (signature === 0x04034b50) {
+      // Local file header: name length at 26, name at 30, uncompressed size at 22.
+      const nameLength = bytes.readUInt16LE(offset + 26);
+      if (bytes.subarray(offset + 30, offset + 30 + nameLength).equals(name)) {
+        bytes.writeUInt32LE(declaredBytes, offset + 22);
+        patched += 1;
+      }
+    } else if (signature === 0x02014b50) {
+      // Central directory header: name length at 28, name at 46, uncompressed size at 24.
+      const nameLength = bytes.readUInt16LE(offset + 28);
+      if (bytes.subarray(offset + 46, offset + 46 + nameLength).equals(name)) {
+        bytes.writeUInt32LE(declaredBytes, offset + 24);
+        patched += 1;
+      }
+    }
+  }
+  if (patched !== 2)
+    throw new Error(`expected two headers of the padding part, patched ${patched}`);
+  return bytes;
 }

@@ -31,6 +31,9 @@ export const SECRETS = {
   itemDeliberation: 'Överläggning om Karlsson',
   itemDecision: 'Beslut om Karl Karlssons placering',
   itemSendTo: 'Karlssons kontaktperson',
+  extensionReason: 'Karl Karlssons ombud behöver mer tid',
+  /** What a mail server answered when it refused an invitation (stored as the failure reason). */
+  deliveryRefusal: 'Brevlådan för Karl Karlssons gode man är stängd',
 } as const;
 
 /** Finds any secret (or its telltale word) in a text. */
@@ -245,7 +248,7 @@ export async function buildSecretCase(t: TestApp, sink: SmtpSink): Promise<Secre
       .http()
       .post(`/api/rounds/${round.id}/recipients/${recipientOf(harbour).id}/extension`)
       .set('Authorization', as)
-      .send({ deadline: stockholmDay(40), reason: 'Begärt av bolaget' }),
+      .send({ deadline: stockholmDay(40), reason: SECRETS.extensionReason }),
     201,
     'extension',
   );
@@ -261,6 +264,37 @@ export async function buildSecretCase(t: TestApp, sink: SmtpSink): Promise<Secre
     201,
     'answer by link',
   ) as { id: number; documentId: number };
+
+  // A recipient added later whose mail server refuses the invitation, naming whom the mailbox is for.
+  const guardian = await org({
+    name: 'Överförmyndarnämnden',
+    kind: 'committee',
+    email: 'overformyndare@kalmar.test',
+  });
+  sink.policy = (address) =>
+    address === 'overformyndare@kalmar.test'
+      ? { code: 550, message: `5.1.1 <${address}>: ${SECRETS.deliveryRefusal}` }
+      : null;
+  ok(
+    await t
+      .http()
+      .post(`/api/rounds/${round.id}/recipients`)
+      .set('Authorization', as)
+      .send({ organisationIds: [guardian] }),
+    200,
+    'add recipient',
+  );
+  ok(await t.http().post(`/api/rounds/${round.id}/send`).set('Authorization', as), 200, 'resend');
+  const failed = await waitFor(
+    async () =>
+      (
+        (await t.http().get(`/api/rounds/${round.id}`).set('Authorization', as)).body as {
+          recipients: { organisation: { id: number }; status: string }[];
+        }
+      ).recipients.find((recipient) => recipient.organisation.id === guardian)?.status,
+    (status) => status === 'failed',
+  );
+  if (failed !== 'failed') throw new Error(`the refused invitation did not fail: ${failed}`);
 
   const compilation = ok(
     await t.http().post(`/api/rounds/${round.id}/compilation`).set('Authorization', as),

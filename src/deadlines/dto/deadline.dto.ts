@@ -31,8 +31,8 @@ export class ExtensionDto {
   @ApiProperty({ example: '2026-09-15' })
   deadline: string;
 
-  @ApiProperty()
-  reason: string;
+  @ApiProperty({ nullable: true, type: String, description: 'null when withheld (confidential)' })
+  reason: string | null;
 
   @ApiProperty({ nullable: true, type: Number, description: 'The user who granted it' })
   grantedBy: number | null;

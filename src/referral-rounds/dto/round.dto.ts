@@ -92,7 +92,12 @@ export class RecipientDto {
   @ApiProperty({ description: 'Answered after its own deadline' })
   late: boolean;
 
-  @ApiProperty({ nullable: true, type: String, description: 'Why delivery failed' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      "Why delivery failed (the mail server's answer); null when withheld (confidential)",
+  })
   failureReason: string | null;
 
   @ApiProperty({ type: [ExtensionDto], description: 'Extensions (anstånd) granted, oldest first' })
