@@ -1,0 +1,22 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import type { AppConfig } from '../config/env.schema.js';
+
+/**
+ * Serves the staff pages' styles from this service (nothing is fetched from elsewhere at run time):
+ * Designsystemet's components and theme from their npm packages, found at start-up, and Remiss's
+ * own few rules. Pages link them with `?v=<version>`, so they are cached for a year.
+ */
+export function serveWebAssets(app: NestExpressApplication, config: AppConfig): void {
+  const require = createRequire(resolve('package.json'));
+  const css = dirname(require.resolve('@digdir/designsystemet-css'));
+  const theme = dirname(require.resolve('@digdir/designsystemet-theme'));
+  const options = { maxAge: '365d', immutable: true, index: false } as const;
+  app.useStaticAssets(css, { ...options, prefix: '/assets/designsystemet/' });
+  app.useStaticAssets(theme, { ...options, prefix: '/assets/designsystemet/theme/' });
+  app.useStaticAssets(resolve(config.templatesDir, 'web', 'assets'), {
+    ...options,
+    prefix: '/assets/',
+  });
+}
