@@ -28,7 +28,11 @@ describe('staff pages: sign-in, sessions, CSRF, error pages', () => {
   let registrarId: number;
 
   beforeAll(async () => {
-    t = await startTestApp({ WEB_SESSION_IDLE_MINUTES: '30', LOGIN_RATE_LIMIT: '15', LOGIN_ADDRESS_RATE_LIMIT: '1000' });
+    t = await startTestApp({
+      WEB_SESSION_IDLE_MINUTES: '30',
+      LOGIN_RATE_LIMIT: '15',
+      LOGIN_ADDRESS_RATE_LIMIT: '1000',
+    });
     adminAuth = await login(t, ADMIN.email, ADMIN.password);
     const created = await t
       .http()
@@ -186,8 +190,20 @@ describe('staff pages: sign-in, sessions, CSRF, error pages', () => {
       expect(refused.text).toContain('<html lang="sv"');
       expect(refused.text).toContain('Formuläret kunde inte skickas');
     }
+    // A multipart form (file upload) is parsed after the guard: its token goes in the query.
+    const multipart = await agent.post('/logout').field('_csrf', token).field('note', 'x');
+    expect(multipart.status).toBe(403);
     expect(await sessions()).toBe(count);
     await agent.get('/').expect(200);
+    await agent
+      .post(`/logout?_csrf=${encodeURIComponent(token)}`)
+      .field('note', 'x')
+      .expect(303);
+    expect(await sessions()).toBe(count - 1);
+    // After the session has ended, a post is not carried out: the browser is sent to sign in.
+    const late = await agent.post('/logout').type('form').send({ _csrf: token });
+    expect(late.status).toBe(303);
+    expect(late.headers.location).toBe('/login');
     // The sign-in form needs its own token too.
     const noToken = await request(t.app.getHttpServer())
       .post('/login')

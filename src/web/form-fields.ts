@@ -7,7 +7,8 @@ export interface Choice {
   label: string;
 }
 
-const escape = (value: unknown): string => Handlebars.Utils.escapeExpression(String(value ?? ''));
+const escape = (value: string | number | null | undefined): string =>
+  Handlebars.Utils.escapeExpression(value === null || value === undefined ? '' : String(value));
 
 function stateOf(form: unknown): FormState {
   const state = form as FormState | undefined;

@@ -87,7 +87,8 @@ export class WebAuthGuard implements CanActivate {
     const user = open ? await this.users.findActiveForAuth(open.session.userId) : null;
     if (!open || !user || user.tokenVersion !== open.session.tokenVersion) {
       if (open) await this.sessions.end(open);
-      if (unsafe) throw csrfRefused();
+      // A form posted after the session ended is not carried out: sign in and do it again.
+      if (unsafe) throw new WebRedirect('/login');
       throw new WebRedirect(`/login?next=${encodeURIComponent(request.originalUrl)}`);
     }
 

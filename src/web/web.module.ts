@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { SignInController } from './sign-in.controller.js';
+import { SignOutController } from './sign-out.controller.js';
 import { StartController } from './start.controller.js';
 import { WebAuthGuard } from './web-auth.guard.js';
 import { WebSessionService } from './web-session.service.js';
@@ -13,7 +14,7 @@ import { WebViews } from './web-views.js';
  */
 @Module({
   imports: [AuthModule, UsersModule],
-  controllers: [SignInController, StartController],
+  controllers: [SignInController, SignOutController, StartController],
   providers: [WebSessionService, WebViews, WebAuthGuard],
   exports: [WebSessionService, WebViews, WebAuthGuard, UsersModule],
 })
