@@ -280,6 +280,16 @@ describe('staff pages: sign-in, sessions, CSRF, error pages', () => {
     expect((api.body as { code: string }).code).toBe('not_found');
   });
 
+  it('has a Swedish 403 page with the request id', async () => {
+    const { WebViews } = await import('../src/web/web-views.js');
+    const html = t.app
+      .get(WebViews)
+      .renderError({ path: '/admin/users' } as never, 403, 'forbidden', 'req-123');
+    expect(html).toContain('<html lang="sv"');
+    expect(html).toContain('<h1 class="ds-heading">Du har inte behörighet</h1>');
+    expect(html).toContain('id req-123');
+  });
+
   it('serves the design system from the service with long caching', async () => {
     const start = await (await signIn()).agent.get('/').expect(200);
     for (const href of [...start.text.matchAll(/<link rel="stylesheet" href="([^"]+)"/g)].map(
