@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
 import { TemplateSet } from '../common/templates.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/env.schema.js';
@@ -90,6 +90,10 @@ export class WebViews {
     );
     this.set.registerPartials('partials', ['csrf']);
     this.layout = this.set.compile('layout.hbs', true);
+    // Every page is compiled at start-up, so a broken template stops the service, not a user.
+    for (const file of readdirSync(resolve(root, 'pages'), { recursive: true, encoding: 'utf8' })) {
+      if (file.endsWith('.hbs')) this.page(file.slice(0, -4).split(sep).join('/'));
+    }
     this.version = (
       JSON.parse(readFileSync(resolve('package.json'), 'utf8')) as { version: string }
     ).version;
