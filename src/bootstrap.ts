@@ -15,7 +15,7 @@ import type { DatabaseEngine } from './database/data-source-options.js';
 import { ensureDatabase, runMigrations, StartupError } from './database/database-setup.js';
 import { pingRedis } from './queue/redis-options.js';
 import { ResponsePage } from './responses/response-page.js';
-import { serveWebAssets } from './web/assets.js';
+import { serveWebAssets, staffPageReferrerPolicy } from './web/assets.js';
 import { WebViews } from './web/web-views.js';
 import { SecurityLogService } from './security-log/security-log.service.js';
 import { UsersService } from './users/users.service.js';
@@ -90,6 +90,7 @@ export async function createHttpApp(
   // Nothing the API answers (tokens, case titles, documents) belongs in a shared or browser cache.
   app.use('/api', noStore);
   serveWebAssets(app, config);
+  app.use(staffPageReferrerPolicy);
   app.disable('x-powered-by');
   // Client addresses (login rate limits, logs) come from X-Forwarded-For only behind known proxies.
   app.set('trust proxy', config.trustProxy);

@@ -119,6 +119,11 @@ describe('staff pages: sign-in, sessions, CSRF, error pages', () => {
     expect(form.text).toContain('<label class="ds-label" for="email">E-postadress</label>');
     expect(form.text).toContain('<label class="ds-label" for="password">Lösenord</label>');
     expect(form.text).toContain('>Logga in</button>');
+    // Under helmet's no-referrer a browser would post the form with `Origin: null`.
+    expect(form.headers['referrer-policy']).toBe('same-origin');
+    expect((await t.http().get('/api/no-such-thing')).headers['referrer-policy']).toBe(
+      'no-referrer',
+    );
     const signedIn = await agent
       .post('/login?next=%2Fcases')
       .type('form')
@@ -224,6 +229,21 @@ describe('staff pages: sign-in, sessions, CSRF, error pages', () => {
       const expired = await agent.get('/');
       expect(expired.status).toBe(303);
       expect(expired.headers.location).toBe('/login?next=%2F');
+    } finally {
+      t.config.clockOffsetMs = original;
+    }
+  });
+
+  it('ends a session 12 hours after sign-in however busy it is', async () => {
+    const { agent } = await signIn();
+    const original = t.config.clockOffsetMs;
+    try {
+      for (let minutes = 25; minutes < 12 * 60; minutes += 25) {
+        t.config.clockOffsetMs = original + minutes * 60_000;
+        await agent.get('/').expect(200);
+      }
+      t.config.clockOffsetMs = original + (12 * 60 + 1) * 60_000;
+      expect((await agent.get('/')).status).toBe(303);
     } finally {
       t.config.clockOffsetMs = original;
     }

@@ -1,4 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import type { AppConfig } from '../config/env.schema.js';
@@ -19,4 +20,21 @@ export function serveWebAssets(app: NestExpressApplication, config: AppConfig): 
     ...options,
     prefix: '/assets/',
   });
+}
+
+const NOT_STAFF_PAGE = /^\/(api|respond)(\/|$)/;
+
+/**
+ * Staff pages send `Referrer-Policy: same-origin` instead of helmet's `no-referrer`: under
+ * `no-referrer` a browser posts a form with `Origin: null`, and the pages refuse any post whose
+ * origin is not their own.
+ */
+export function staffPageReferrerPolicy(
+  request: IncomingMessage,
+  response: ServerResponse,
+  next: () => void,
+): void {
+  if (!NOT_STAFF_PAGE.test(request.url ?? '/'))
+    response.setHeader('Referrer-Policy', 'same-origin');
+  next();
 }
