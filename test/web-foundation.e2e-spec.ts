@@ -308,6 +308,31 @@ describe('staff pages: sign-in, sessions, CSRF, error pages', () => {
     expect(html).toContain('<html lang="sv"');
     expect(html).toContain('<h1 class="ds-heading">Du har inte behörighet</h1>');
     expect(html).toContain('id req-123');
+    const failed = t.app
+      .get(WebViews)
+      .renderError({ path: '/cases' } as never, 500, 'internal_error', 'req-456');
+    expect(failed).toContain('<h1 class="ds-heading">Något gick fel</h1>');
+    expect(failed).toContain('id req-456');
+  });
+
+  it('shows a flash message once, on the next page', async () => {
+    const { WebSessionService, SESSION_COOKIE } = await import('../src/web/web-session.service.js');
+    const sessionsService = t.app.get(WebSessionService);
+    const [user] = await t.sql<{ token_version: number }>(
+      'SELECT token_version FROM user WHERE id = ?',
+      [registrarId],
+    );
+    const cookie = await sessionsService.create(registrarId, Number(user.token_version));
+    const open = await sessionsService.touch(cookie);
+    open!.session.flash = 'Ärendet är registrerat';
+    await sessionsService.save(open!);
+    const header = `${SESSION_COOKIE}=${cookie}`;
+    const first = await t.http().get('/').set('Cookie', header).expect(200);
+    expect(first.text).toContain(
+      '<div class="ds-alert" data-color="success" role="status">Ärendet är registrerat</div>',
+    );
+    const second = await t.http().get('/').set('Cookie', header).expect(200);
+    expect(second.text).not.toContain('Ärendet är registrerat');
   });
 
   it('serves the design system from the service with long caching', async () => {
