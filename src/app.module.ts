@@ -14,6 +14,7 @@ import { ReferralRoundsModule } from './referral-rounds/referral-rounds.module.j
 import { ResponsesModule } from './responses/responses.module.js';
 import { SecurityLogModule } from './security-log/security-log.module.js';
 import { UsersModule } from './users/users.module.js';
+import { WebModule } from './web/web.module.js';
 import { PROCESSOR_MODULES } from './worker.module.js';
 
 /** The HTTP application (`api` role; with the queue processors as well in the `all` role). */
@@ -36,6 +37,7 @@ export class AppModule {
         MeetingsModule,
         HealthModule,
         OutboxAdminModule,
+        WebModule,
         ...(config.appRole === 'all' ? PROCESSOR_MODULES : []),
       ],
     };

@@ -15,6 +15,8 @@ import type { DatabaseEngine } from './database/data-source-options.js';
 import { ensureDatabase, runMigrations, StartupError } from './database/database-setup.js';
 import { pingRedis } from './queue/redis-options.js';
 import { ResponsePage } from './responses/response-page.js';
+import { serveWebAssets, staffPageReferrerPolicy } from './web/assets.js';
+import { WebViews } from './web/web-views.js';
 import { SecurityLogService } from './security-log/security-log.service.js';
 import { UsersService } from './users/users.service.js';
 import { WorkerModule } from './worker.module.js';
@@ -87,6 +89,8 @@ export async function createHttpApp(
   app.use(helmet());
   // Nothing the API answers (tokens, case titles, documents) belongs in a shared or browser cache.
   app.use('/api', noStore);
+  serveWebAssets(app, config);
+  app.use(staffPageReferrerPolicy);
   app.disable('x-powered-by');
   // Client addresses (login rate limits, logs) come from X-Forwarded-For only behind known proxies.
   app.set('trust proxy', config.trustProxy);
@@ -95,6 +99,7 @@ export async function createHttpApp(
     new AllExceptionsFilter({
       forbidden: app.get(SecurityLogService),
       linkPages: app.get(ResponsePage),
+      staffPages: app.get(WebViews),
     }),
   );
   app.enableShutdownHooks(SHUTDOWN_SIGNALS);

@@ -74,5 +74,6 @@ import { RedisThrottlerStorage } from './redis-throttler.storage.js';
   ],
   controllers: [AuthController],
   providers: [AuthService, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [AuthService],
 })
 export class AuthModule {}

@@ -5,7 +5,7 @@ import type { AppConfig } from '../config/env.schema.js';
 import { DomainError } from '../common/domain-error.js';
 import type { RequestOrigin } from '../security-log/request-origin.js';
 import { SecurityLogService } from '../security-log/security-log.service.js';
-import { UsersService } from '../users/users.service.js';
+import { UsersService, type VerifiedLogin } from '../users/users.service.js';
 import { LoginDto, LoginResponseDto } from './dto/login.dto.js';
 
 @Injectable()
@@ -18,6 +18,16 @@ export class AuthService {
   ) {}
 
   async login(credentials: LoginDto, origin: RequestOrigin): Promise<LoginResponseDto> {
+    const { user, tokenVersion } = await this.verify(credentials, origin);
+    const accessToken = await this.jwt.signAsync({ sub: String(user.id), ver: tokenVersion });
+    return { accessToken, tokenType: 'Bearer', expiresIn: this.config.jwtTtlSeconds, user };
+  }
+
+  /**
+   * The one credential check for both ways in (the API's token and the pages' session): a failure
+   * is written to the security log and answered 401 `invalid_credentials`.
+   */
+  async verify(credentials: LoginDto, origin: RequestOrigin): Promise<VerifiedLogin> {
     const verified = await this.users.verifyCredentials(credentials.email, credentials.password, {
       requestId: origin.requestId,
       clientRequestId: origin.clientRequestId,
@@ -35,8 +45,6 @@ export class AuthService {
         'The e-mail address or password is wrong',
       );
     }
-    const { user, tokenVersion } = verified;
-    const accessToken = await this.jwt.signAsync({ sub: String(user.id), ver: tokenVersion });
-    return { accessToken, tokenType: 'Bearer', expiresIn: this.config.jwtTtlSeconds, user };
+    return verified;
   }
 }

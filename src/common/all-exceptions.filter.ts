@@ -12,6 +12,7 @@ import { DomainError } from './domain-error.js';
 import type { Actor } from './actor.js';
 import { loggablePath } from './loggable-path.js';
 import { requestIdOf, type IdentifiedRequest } from './request-id.js';
+import { WebRedirect } from './web-redirect.js';
 
 type ActorRequest = Request & IdentifiedRequest & { actor?: Actor };
 
@@ -75,6 +76,14 @@ export interface LinkPageErrors {
   renderTooLarge(): string;
 }
 
+/** The Swedish HTML error pages of the staff pages. */
+export interface StaffPageErrors {
+  renderError(request: Request, status: number, code: string, requestId: string): string;
+}
+
+// Everything outside the JSON API, the secure-link routes and the health checks is a staff page.
+const NOT_STAFF_PAGE = /^\/(api|respond|health)(\/|$)/;
+
 // The page the mailed link opens (not the JSON API under /api/respond).
 const LINK_PAGE = /^\/respond\/[^/]+\/?$/;
 const FALLBACK_RETRY_AFTER_SECONDS = 60;
@@ -91,6 +100,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     private readonly collaborators: {
       forbidden?: ForbiddenRecorder;
       linkPages?: LinkPageErrors;
+      staffPages?: StaffPageErrors;
     } = {},
   ) {}
 
@@ -98,6 +108,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<ActorRequest>();
     const response = http.getResponse<Response>();
+    if (exception instanceof WebRedirect) {
+      response.setHeader('Cache-Control', 'no-store');
+      response.redirect(303, exception.location);
+      return;
+    }
     const body = this.toBody(exception, requestIdOf(request) ?? '');
     if (body.statusCode >= 500) {
       this.logger.error(
@@ -137,6 +152,15 @@ export class AllExceptionsFilter implements ExceptionFilter {
           .send(html);
         return;
       }
+    }
+    const { staffPages } = this.collaborators;
+    if (staffPages && !NOT_STAFF_PAGE.test(request.path ?? '/')) {
+      response
+        .status(body.statusCode)
+        .setHeader('Cache-Control', 'no-store')
+        .type('html')
+        .send(staffPages.renderError(request, body.statusCode, body.code, body.requestId));
+      return;
     }
     response.status(body.statusCode).json(body);
   }

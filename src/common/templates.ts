@@ -62,6 +62,11 @@ export class TemplateSet {
     }
   }
 
+  /** Adds a helper of one template set (the staff pages' form fields, dates). */
+  registerHelper(name: string, helper: Handlebars.HelperDelegate): void {
+    this.handlebars.registerHelper(name, helper);
+  }
+
   /** Registers every `name.hbs` listed as a partial `{{> name}}`. */
   registerPartials(folder: string, names: readonly string[]): void {
     for (const name of names) {

@@ -63,6 +63,8 @@ export interface AppConfig {
   /** Login attempts for one account from all addresses within {@link loginAccountWindowSeconds}. */
   loginAccountRateLimit: number;
   loginAccountWindowSeconds: number;
+  /** Minutes without a request after which a staff page session ends. */
+  webSessionIdleMinutes: number;
   uploadMaxBytes: number;
   /** Days a security log row is kept after its last event. */
   securityLogRetentionDays: number;
@@ -317,6 +319,7 @@ export function loadConfig(env: Env = readEnvironment()): AppConfig {
     loginAccountRateLimit: integer('LOGIN_ACCOUNT_RATE_LIMIT', 30, 1, 100_000),
     loginAccountWindowSeconds: integer('LOGIN_ACCOUNT_WINDOW_SECONDS', 900, 60, 86_400),
     trustProxy,
+    webSessionIdleMinutes: integer('WEB_SESSION_IDLE_MINUTES', 60, 1, 720),
     httpProcesses: integer('HTTP_PROCESSES', 1, 1, 64),
     // One per core, at most 4. With a single thread, each long build or collection in it held up
     // every document behind it (p99 of extracts 170–220 ms, against about 40 ms with two threads

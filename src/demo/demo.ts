@@ -14,6 +14,8 @@ import { DOCUMENT_STORAGE, type DocumentStorage } from '../documents/storage/doc
 import { OrganisationsService } from '../organisations/organisations.service.js';
 import { RoundQueriesService } from '../referral-rounds/round-queries.service.js';
 import { UsersService } from '../users/users.service.js';
+import { UserQueryDto } from '../users/dto/user.dto.js';
+import { WebSessionService } from '../web/web-session.service.js';
 import { concludeRound, writeWordFiles } from './demo-conclusion.js';
 import { recordParagraph } from './demo-meeting.js';
 import { seedAnswers, seedExtension, seedRound } from './demo-round.js';
@@ -179,6 +181,13 @@ async function main(): Promise<void> {
   // The address this process serves; the links in mails use PUBLIC_URL (by default the same).
   const base = `http://localhost:${config.port}`;
   const links = config.publicUrl.href.replace(/\/$/, '');
+  // The demo registrar's one-time sign-in to the staff pages.
+  const registrar = (
+    await app.get(UsersService).list(Object.assign(new UserQueryDto(), { role: 'registrar' }))
+  ).items.find((user) => user.email === DEMO_USERS[0].email);
+  const signIn = registrar
+    ? `${base}${await app.get(WebSessionService).createOneTimeSignIn(registrar.id)}`
+    : null;
   const logins = [
     { email: config.bootstrapAdminEmail ?? ADMIN_EMAIL, what: 'admin / systemförvaltare' },
     ...DEMO_USERS,
@@ -219,7 +228,7 @@ Det här hände / what happened (played with the clock moved back):
   Svar / answers: ${counts.answered}, avstår / declined: ${counts.declined}, utan svar / none: ${counts.total - counts.answered - counts.declined}
 
 Var du hittar det / where to look:
-  Tjänsten / the service:              ${base}${links === base ? '' : `\n  Länkar i e-post / links in mails:     ${links} (PUBLIC_URL)`}
+  Tjänsten / the service:              ${base}${signIn ? `\n  Öppna i webbläsaren / open in a browser (${DEMO_USERS[0].email}, once, 15 min):\n    ${signIn}` : ''}${links === base ? '' : `\n  Länkar i e-post / links in mails:     ${links} (PUBLIC_URL)`}
   API-dokumentation / API docs:        ${base}/api/docs
   Hälsa / health:                      ${base}/health
   Katalogen / directory:               ${DEMO_ORGANISATIONS.length} nämnder, bolag och remissinstanser (GET ${base}/api/organisations)

@@ -20,6 +20,7 @@ import { User } from './user.entity.js';
 export interface AuthenticatedUser {
   id: number;
   email: string;
+  name: string;
   roles: Role[];
   organisationIds: number[];
   /** Tokens carrying another version were issued before a password change or deactivation. */
@@ -151,12 +152,13 @@ export class UsersService implements OnModuleInit {
       {
         id: number;
         email: string;
+        name: string;
         roles: string;
         token_version: number;
         organisation_ids: string | null;
       }[]
     >(
-      `SELECT u.id, u.email, u.roles, u.token_version,
+      `SELECT u.id, u.email, u.name, u.roles, u.token_version,
               GROUP_CONCAT(uo.organisation_id) AS organisation_ids
          FROM user u LEFT JOIN user_organisation uo ON uo.user_id = u.id
         WHERE u.id = ? AND u.active = 1
@@ -167,6 +169,7 @@ export class UsersService implements OnModuleInit {
     return {
       id: row.id,
       email: row.email,
+      name: row.name,
       roles: row.roles === '' ? [] : (row.roles.split(',') as Role[]),
       organisationIds: row.organisation_ids ? row.organisation_ids.split(',').map(Number) : [],
       tokenVersion: Number(row.token_version),
