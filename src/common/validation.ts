@@ -27,6 +27,8 @@ function isConditional(target: object | undefined, property: string): boolean {
 /**
  * Whether an error is about a required field that was left out (absent, or sent as null): such a
  * field gets the one message "<field> is required", not one per rule it would have broken.
+ * (A required nested object needs `@IsDefined()` beside `@ValidateNested()`, which lets an absent
+ * object pass.)
  */
 export function isMissing(error: ValidationError): boolean {
   const constraints = error.constraints ?? {};
