@@ -3,6 +3,8 @@ import type { Browser } from 'playwright-core';
 import {
   describeInBrowser,
   describeFocus,
+  elementsPastRightEdge,
+  focusOutline,
   expectNoAxeViolations,
   launchBrowser,
   newPage,
@@ -132,14 +134,7 @@ describeInBrowser('the response page in a browser', () => {
       viewport: { width: 320, height: 640 },
     });
     await page.goto(`${base}/respond/${tokens[1]}`);
-    const wide = await page.evaluate(() =>
-      [...document.querySelectorAll('body *')]
-        .filter((element) => element.getBoundingClientRect().right > 320)
-        .map(
-          (element) =>
-            `${element.tagName.toLowerCase()}${element.id ? '#' + element.id : ''}.${element.className}`,
-        ),
-    );
+    const wide = await elementsPastRightEdge(page);
     expect(wide).toEqual([]);
     expect(await scrollsSideways(page)).toBe(false);
     await page.close();
@@ -155,10 +150,7 @@ describeInBrowser('the response page in a browser', () => {
     await pressTabUntil(page, page.getByLabel('Sammanfattning av ert svar'));
     await page.keyboard.type('Nämnden tillstyrker.');
     // Every control on the way has a visible focus indicator.
-    const focusStyle = await page.evaluate(() => {
-      const style = getComputedStyle(document.activeElement!);
-      return `${style.outlineStyle} ${style.outlineWidth}`;
-    });
+    const focusStyle = await focusOutline(page);
     expect(focusStyle).toBe('solid 3px');
     const send = page.getByRole('button', { name: 'Skicka svar' });
     await pressTabUntil(page, send);
@@ -189,6 +181,18 @@ describeInBrowser('the response page in a browser', () => {
     expect(await page.textContent('h1')).toBe('Länken fungerar inte');
     await expectNoAxeViolations(page, 'the invalid link page');
     await screenshot(page, 'respond-link-invalid');
+    await page.close();
+  });
+
+  it('the WCAG check itself names each rule broken, with the element', async () => {
+    const page = await newPage(browser);
+    await page.setContent(
+      '<!DOCTYPE html><html lang="sv"><head><title>Prov</title></head><body><main><h1>Prov</h1>' +
+        '<p style="color:#aaaaaa">Svag text</p><input id="namnlos" type="text"></main></body></html>',
+    );
+    await expect(expectNoAxeViolations(page, 'a broken page')).rejects.toThrow(
+      /axe found 2 WCAG 2\.1 AA violation\(s\) on a broken page[\s\S]*color-contrast \(serious\): [^\n]* – p\n[\s\S]*label \(critical\): [^\n]* – #namnlos/,
+    );
     await page.close();
   });
 });

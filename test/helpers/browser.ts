@@ -105,14 +105,48 @@ export async function screenshot(page: Page, name: string): Promise<string[]> {
   return paths;
 }
 
+// The functions below run in the page. They are passed as source text because this project's
+// TypeScript has no DOM types (it targets Node).
+
 /**
  * Whether the page scrolls sideways at its current width (content wider than the viewport), which
  * WCAG 1.4.10 (reflow) forbids at 320 px.
  */
 export function scrollsSideways(page: Page): Promise<boolean> {
-  return page.evaluate(
-    () => document.documentElement.scrollWidth > document.documentElement.clientWidth,
+  return page.evaluate<boolean>(
+    'document.documentElement.scrollWidth > document.documentElement.clientWidth',
   );
+}
+
+/** The elements that reach past the right edge of the viewport, as `tag#id.class`. */
+export function elementsPastRightEdge(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>(`[...document.querySelectorAll('body *')]
+    .filter((element) => element.getBoundingClientRect().right > window.innerWidth)
+    .map((element) => element.tagName.toLowerCase() + (element.id ? '#' + element.id : '') +
+      (element.className ? '.' + element.className : ''))`);
+}
+
+/** The outline of the focused element (`solid 3px`), to check that focus is visible. */
+export function focusOutline(page: Page): Promise<string> {
+  return page.evaluate<string>(`(() => {
+    const style = getComputedStyle(document.activeElement);
+    return style.outlineStyle + ' ' + style.outlineWidth;
+  })()`);
+}
+
+/** What has the focus now, for messages and checks: `tag#id "text"`. */
+export function describeFocus(page: Page): Promise<string> {
+  return page.evaluate<string>(`(() => {
+    const element = document.activeElement;
+    if (!element) return 'nothing';
+    const id = element.id ? '#' + element.id : '';
+    return element.tagName.toLowerCase() + id + ' "' + (element.textContent ?? '').trim().slice(0, 40) + '"';
+  })()`);
+}
+
+/** Whether `target` has the focus. */
+export function hasFocus(target: Locator): Promise<boolean> {
+  return target.evaluate((element) => element.ownerDocument.activeElement === element);
 }
 
 /**
@@ -128,17 +162,7 @@ export async function pressTabUntil(
   const key = options.backwards ? 'Shift+Tab' : 'Tab';
   for (let presses = 1; presses <= limit; presses += 1) {
     await page.keyboard.press(key);
-    if (await target.evaluate((element) => element === document.activeElement)) return presses;
+    if (await hasFocus(target)) return presses;
   }
   throw new Error(`${String(target)} did not get the focus within ${limit} presses of ${key}`);
-}
-
-/** What has the focus now, for messages: tag, id and text. */
-export function describeFocus(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const element = document.activeElement;
-    if (!element) return 'nothing';
-    const id = element.id ? `#${element.id}` : '';
-    return `${element.tagName.toLowerCase()}${id} "${(element.textContent ?? '').trim().slice(0, 40)}"`;
-  });
 }
