@@ -344,6 +344,8 @@ export function startService(options: ServiceOptions): Service {
     BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
     BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
     LOGIN_RATE_LIMIT: '1000',
+    LOGIN_ADDRESS_RATE_LIMIT: '1000',
+    LOGIN_ACCOUNT_RATE_LIMIT: '1000',
     TZ_REGION: TIME_ZONE,
     // Nothing from the caller's environment may send mail or shift the clock.
     SMTP_URL: '',
