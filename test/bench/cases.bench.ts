@@ -7,7 +7,6 @@
 // service it starts itself. Everything it creates (database remiss_bench, Redis keys
 // remiss_bench:*, a temporary directory) is removed at the end unless BENCH_KEEP=1.
 
-import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { createPool, type Connection, type Pool, type RowDataPacket } from 'mysql2/promise';
@@ -21,7 +20,6 @@ import {
   envInt,
   formatTable,
   freePort,
-  insertRows,
   log,
   loginAsAdmin,
   met,

@@ -43,7 +43,7 @@ export async function launchBrowser(): Promise<Browser> {
  * A new page in its own context. axe runs as a script in the page, so the page has JavaScript on
  * and the service's Content-Security-Policy is bypassed for the injected script only; a test that
  * proves a page works without JavaScript opens its own page with `javaScriptEnabled: false`. The
- * browser speaks Swedish (date fields show 2026-12-02), as the pages' users' browsers do.
+ * page's locale is Swedish (navigator.language, Accept-Language), as the users' browsers are.
  */
 export async function newPage(
   browser: Browser,
