@@ -2,6 +2,7 @@ import { Body, Get, Param, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Roles } from '../auth/decorators.js';
 import type { Actor } from '../common/actor.js';
+import { assertDaysInRange, DEADLINE_RANGE } from '../common/calendar-day.js';
 import { Clock } from '../common/clock.js';
 import { DomainError, type FieldProblem } from '../common/domain-error.js';
 import { parseId } from '../common/parse-id.pipe.js';
@@ -58,6 +59,11 @@ const REMINDER_CHOICES: Choice[] = [
 
 const ROWS = 5;
 const MAX_ROWS = 500;
+
+/** A real YYYY-MM-DD day (what the DTO would accept); other text is the DTO's to refuse. */
+function isCalendarDay(text: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`));
+}
 
 /** The form's fields by the ids the page gives them; API fields are renamed onto these. */
 function formDefinition(rows: number): FormDefinition {
@@ -148,6 +154,21 @@ export class NewRoundController {
       dto = await validateBody(CreateRoundDto, input);
     } catch (error) {
       errors.push(...this.errorsOf(form, error, sectionRows));
+    }
+    // The service's own range check, so that a past deadline is named with every other problem.
+    if (
+      typeof input.deadline === 'string' &&
+      isCalendarDay(input.deadline) &&
+      !errors.some((e) => e.field === 'deadline')
+    ) {
+      try {
+        assertDaysInRange(this.clock.today(), [
+          { field: 'deadline', day: input.deadline, range: DEADLINE_RANGE },
+        ]);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        errors.push(...this.errorsOf(form, error, sectionRows));
+      }
     }
     // The page opens a round to send it: what the send would refuse is asked for here already.
     if (!list(values.documentIds).some(Boolean) && !errors.some((e) => e.field === 'documentIds')) {
@@ -349,7 +370,8 @@ export class NewRoundController {
     const rowCount = this.rowCount(form.values);
     const refs = list(form.values.sectionRef);
     const titles = list(form.values.sectionTitle);
-    const messageOf = (field: string) => form.errors.find((e) => e.field === field)?.message;
+    const messageOf = (field: string) =>
+      form.errors.find((e) => e.field === field)?.message ?? null;
     const chosen = new Set(list(form.values.recipientOrganisationIds));
     this.views.render(
       response,
@@ -366,6 +388,7 @@ export class NewRoundController {
             (document.confidentiality ? ` (sekretess: ${document.confidentiality})` : ''),
         })),
         kindChoices: KIND_CHOICES,
+        oneByOne: chosen.size > 0,
         organisationGroups: ORGANISATION_KINDS.map((kind) => ({
           kind,
           legend: KIND_GROUPS[kind],
