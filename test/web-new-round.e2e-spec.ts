@@ -3,7 +3,7 @@ import { caseWithDraft, type RoundFixture } from './helpers/round-fixtures.js';
 import { SmtpSink, waitFor } from './helpers/smtp-sink.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 import { stockholmDay } from './helpers/test-clock.js';
-import { csrfOf, pageText, signInAgent, type Agent } from './helpers/web-session.js';
+import { csrfOf, pageText, signInAgent, type Agent } from './helpers/web-agent.js';
 
 /** The next 25 December (juldagen) on or after the tests' today: a holiday within two years. */
 function nextChristmas(): string {

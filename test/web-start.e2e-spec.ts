@@ -3,7 +3,7 @@ import { caseWithDraft, sendRound, type RoundFixture } from './helpers/round-fix
 import { SmtpSink, waitFor } from './helpers/smtp-sink.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 import { stockholmDay } from './helpers/test-clock.js';
-import { pageText, signInAgent } from './helpers/web-session.js';
+import { pageText, signInAgent } from './helpers/web-agent.js';
 
 /** The part of the page under a section's h2, up to the next section. */
 function section(html: string, id: string): string {

@@ -1,36 +1,40 @@
-import request from 'supertest';
-import type { TestApp } from './test-app.js';
+// Signing in on the staff pages in a browser, as a journey does it: through the login form only.
 
-export type Agent = ReturnType<typeof request.agent>;
+import type { Page } from 'playwright-core';
 
-/** The CSRF token of the first form on a page. */
-export function csrfOf(html: string): string {
-  const match = /name="_csrf" value="([^"]+)"/.exec(html);
-  if (!match) throw new Error(`No CSRF field in ${html.slice(0, 200)}`);
-  return match[1];
+/**
+ * Opens `/login` on `base`, fills "E-postadress" and "Lösenord" by their labels and presses
+ * "Logga in"; waits for the page the form leads to and fails if it is the login form again.
+ */
+export async function signInPage(
+  page: Page,
+  base: string,
+  email: string,
+  password: string,
+): Promise<void> {
+  const loaded = await page.goto(`${base}/login`);
+  if (loaded?.status() !== 200) {
+    throw new Error(`GET /login answered ${loaded?.status() ?? 'nothing'}`);
+  }
+  await page.getByLabel('E-postadress', { exact: true }).fill(email);
+  await page.getByLabel('Lösenord', { exact: true }).fill(password);
+  await Promise.all([
+    page.waitForNavigation(),
+    page.getByRole('button', { name: 'Logga in', exact: true }).click(),
+  ]);
+  if (new URL(page.url()).pathname === '/login') {
+    const alert = await page
+      .getByRole('alert')
+      .textContent()
+      .catch(() => null);
+    throw new Error(`sign-in as ${email} was refused${alert ? `: ${alert.trim()}` : ''}`);
+  }
 }
 
-/** A browser-like agent signed in to the staff pages (the session cookie kept between requests). */
-export async function signInAgent(t: TestApp, email: string, password: string): Promise<Agent> {
-  const agent = request.agent(t.app.getHttpServer());
-  const form = await agent.get('/login').expect(200);
-  const response = await agent
-    .post('/login')
-    .type('form')
-    .send({ _csrf: csrfOf(form.text), email, password });
-  if (response.status !== 303) throw new Error(`sign-in failed: ${response.status}`);
-  return agent;
-}
-
-/** The text of an HTML page without tags, with whitespace collapsed, for plain assertions. */
-export function pageText(html: string): string {
-  return html
-    .replace(/<script[\s\S]*?<\/script>/g, ' ')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&#x27;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ')
-    .trim();
+/** Signs out through the page's "Logga ut" button (a form post with the CSRF token). */
+export async function signOutPage(page: Page): Promise<void> {
+  await Promise.all([
+    page.waitForNavigation(),
+    page.getByRole('button', { name: 'Logga ut', exact: true }).click(),
+  ]);
 }
