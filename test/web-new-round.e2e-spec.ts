@@ -1,9 +1,19 @@
+import type { AddressInfo } from 'node:net';
+import {
+  browserMissing,
+  elementsPastRightEdge,
+  expectNoAxeViolations,
+  launchBrowser,
+  newPage,
+  screenshot,
+} from './helpers/browser.js';
 import { createOrganisation } from './helpers/factories.js';
 import { caseWithDraft, type RoundFixture } from './helpers/round-fixtures.js';
 import { SmtpSink, waitFor } from './helpers/smtp-sink.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 import { stockholmDay } from './helpers/test-clock.js';
 import { csrfOf, pageText, signInAgent, type Agent } from './helpers/web-agent.js';
+import { signInPage } from './helpers/web-session.js';
 
 /** The next 25 December (juldagen) on or after the tests' today: a holiday within two years. */
 function nextChristmas(): string {
@@ -252,4 +262,59 @@ describe('staff pages: opening a round on a case (/cases/:id/rounds/new)', () =>
     await readerAgent.get(`/cases/${fixture.caseId}/rounds/new`).expect(403);
     await agent.get('/cases/999999/rounds/new').expect(404);
   });
+
+  (browserMissing ? it.skip : it)(
+    'in Chromium: the form, a refused post and the confirmation pass axe and fit 320 px',
+    async () => {
+      await t.app.listen(0, '127.0.0.1');
+      const base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+      const browser = await launchBrowser();
+      try {
+        const page = await newPage(browser);
+        await signInPage(page, base, fixture.registrar.email, fixture.registrar.password);
+        await page.goto(`${base}/cases/${fixture.caseId}/rounds/new`);
+        await page.getByText('En och en').click();
+        await expectNoAxeViolations(page, 'new round');
+        await screenshot(page, 'new-round');
+        await page.setViewportSize({ width: 320, height: 640 });
+        expect(await elementsPastRightEdge(page)).toEqual([]);
+        await page.setViewportSize({ width: 1280, height: 800 });
+
+        // Refused: nothing chosen, the deadline in the past.
+        await page.getByLabel('Rubrik', { exact: true }).fill('Remiss i webbläsaren');
+        await page.getByLabel('Sista svarsdag', { exact: true }).fill(stockholmDay(-1));
+        await Promise.all([
+          page.waitForNavigation(),
+          page.getByRole('button', { name: 'Spara och granska' }).click(),
+        ]);
+        expect(await page.locator('#error-summary').isVisible()).toBe(true);
+        expect(await page.getByLabel('Rubrik', { exact: true }).inputValue()).toBe(
+          'Remiss i webbläsaren',
+        );
+        await expectNoAxeViolations(page, 'new round, refused');
+        await screenshot(page, 'new-round-refused');
+
+        await page.getByLabel('Alla nämnder och bolag').check();
+        await page.getByLabel(`${fixture.caseNumber}-1 Förslag till strategi`).check();
+        await page.getByLabel('Nummer på punkt 1').fill('1');
+        await page.getByLabel('Rubrik på punkt 1').fill('Inledning');
+        await page.getByLabel('Nummer på punkt 2').fill('2');
+        await page.getByLabel('Rubrik på punkt 2').fill('Åtgärder');
+        await page.getByLabel('Sista svarsdag', { exact: true }).fill(nextChristmas());
+        await Promise.all([
+          page.waitForNavigation(),
+          page.getByRole('button', { name: 'Spara och granska' }).click(),
+        ]);
+        expect(page.url()).toMatch(/\/rounds\/\d+\/send$/);
+        expect(await page.locator('#warnings').textContent()).toContain('juldagen');
+        await expectNoAxeViolations(page, 'confirm send');
+        await screenshot(page, 'new-round-confirm');
+        await page.setViewportSize({ width: 320, height: 640 });
+        expect(await elementsPastRightEdge(page)).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    },
+    60_000,
+  );
 });

@@ -1,9 +1,19 @@
+import type { AddressInfo } from 'node:net';
+import {
+  browserMissing,
+  elementsPastRightEdge,
+  expectNoAxeViolations,
+  launchBrowser,
+  newPage,
+  screenshot,
+} from './helpers/browser.js';
 import { createUser } from './helpers/factories.js';
 import { caseWithDraft, sendRound, type RoundFixture } from './helpers/round-fixtures.js';
 import { SmtpSink, waitFor } from './helpers/smtp-sink.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 import { stockholmDay } from './helpers/test-clock.js';
 import { pageText, signInAgent } from './helpers/web-agent.js';
+import { signInPage } from './helpers/web-session.js';
 
 /** The part of the page under a section's h2, up to the next section. */
 function section(html: string, id: string): string {
@@ -131,4 +141,24 @@ describe('staff pages: the start page ("what needs doing")', () => {
     expect(section(again.text, 'week-heading')).not.toContain(n2.name);
     expect(section(again.text, 'answers-heading')).toContain(`href="/rounds/${dueToday.id}"`);
   });
+
+  (browserMissing ? it.skip : it)(
+    'in Chromium: the start page passes axe and fits 320 px',
+    async () => {
+      await t.app.listen(0, '127.0.0.1');
+      const base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+      const browser = await launchBrowser();
+      try {
+        const page = await newPage(browser);
+        await signInPage(page, base, fixture.registrar.email, fixture.registrar.password);
+        await expectNoAxeViolations(page, 'start');
+        await screenshot(page, 'start-registrar');
+        await page.setViewportSize({ width: 320, height: 640 });
+        expect(await elementsPastRightEdge(page)).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    },
+    60_000,
+  );
 });
