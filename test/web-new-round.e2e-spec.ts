@@ -192,7 +192,7 @@ describe('staff pages: opening a round on a case (/cases/:id/rounds/new)', () =>
       )
       .expect(303);
     const match = new RegExp(`^/cases/${fixture.caseId}/rounds/(\\d+)/send$`).exec(
-      created.headers.location as string,
+      created.headers.location,
     );
     expect(match).not.toBeNull();
     const roundId = Number(match![1]);
@@ -217,7 +217,7 @@ describe('staff pages: opening a round on a case (/cases/:id/rounds/new)', () =>
     expect(recipients.map((row) => Number(row.organisationId))).toEqual(expected);
     expect(sink.mails).toHaveLength(0);
 
-    const confirm = await agent.get(created.headers.location as string).expect(200);
+    const confirm = await agent.get(created.headers.location).expect(200);
     const text = pageText(confirm.text);
     expect(text).toContain('Remissen sparades som utkast');
     expect(text).toContain('Kontrollera innan du skickar');
@@ -253,6 +253,45 @@ describe('staff pages: opening a round on a case (/cases/:id/rounds/new)', () =>
     // Sending again sends nothing more.
     const after = await agent.get(`/cases/${fixture.caseId}/rounds/${roundId}/send`).expect(200);
     expect(pageText(after.text)).toContain('Remissen är redan skickad till alla');
+  });
+
+  it('shows why the send refused and sends nothing (a consultee without an e-mail address)', async () => {
+    const silent = await createOrganisation(t, fixture.admin, {
+      name: 'Föreningen utan e-post',
+      kind: 'external',
+    });
+    const page = await agent.get(`/cases/${fixture.caseId}/rounds/new`).expect(200);
+    const created = await agent
+      .post(`/cases/${fixture.caseId}/rounds/new`)
+      .type('form')
+      .send(
+        [
+          `_csrf=${encodeURIComponent(csrfOf(page.text))}`,
+          'title=Remiss+till+en+förening',
+          `documentIds=${fixture.draftId}`,
+          `recipientOrganisationIds=${silent.id}`,
+          `deadline=${stockholmDay(40)}`,
+        ].join('&'),
+      )
+      .expect(303);
+    const confirm = await agent.get(created.headers.location).expect(200);
+    expect(pageText(confirm.text)).toContain('Föreningen utan e-post – e-postadress saknas');
+    const mailsBefore = sink.mails.length;
+    const refused = await agent
+      .post(created.headers.location)
+      .type('form')
+      .send({ _csrf: csrfOf(confirm.text) })
+      .expect(409);
+    expect(pageText(refused.text)).toContain(
+      'Remissen kunde inte skickas E-postadress saknas för Föreningen utan e-post.',
+    );
+    const roundId = Number(/rounds\/(\d+)\/send/.exec(created.headers.location)![1]);
+    const [round] = await t.sql<{ status: string }>(
+      'SELECT status FROM referral_round WHERE id = ?',
+      [roundId],
+    );
+    expect(round.status).toBe('draft');
+    expect(sink.mails.length).toBe(mailsBefore);
   });
 
   it('is for registrars and admins: a reader gets 403, an unknown case 404', async () => {

@@ -34,6 +34,11 @@ import { SecureLinks } from './secure-links.service.js';
   ],
   exports: [
     RoundDeskService,
-    RoundsService, RoundQueriesService, RoundDispatchService, RespondService, SecureLinks],
+    RoundsService,
+    RoundQueriesService,
+    RoundDispatchService,
+    RespondService,
+    SecureLinks,
+  ],
 })
 export class ReferralRoundsModule {}

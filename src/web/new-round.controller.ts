@@ -224,8 +224,8 @@ export class NewRoundController {
       await this.views.flash(response, `Remissen skickades till ${result.queued} mottagare`);
       response.redirect(303, `/rounds/${roundId}`);
     } catch (error) {
-      if (!(error instanceof DomainError) || error.status >= 500) throw error;
-      if (error.status === 404 || error.status === 403) throw error;
+      // A conflict (nothing to send, no e-mail address, a passed deadline…) is shown on the page.
+      if (!(error instanceof DomainError) || Number(error.status) !== 409) throw error;
       await this.showConfirm(response, caseId, roundId, actor, sendProblems(error), 409);
     }
   }
@@ -337,14 +337,7 @@ export class NewRoundController {
     };
     const problems = Array.isArray(error.details)
       ? (error.details as FieldProblem[])
-      : error.details && typeof error.details === 'object' && 'field' in error.details
-        ? [
-            {
-              field: String((error.details as { field: unknown }).field),
-              messages: [String((error.details as { message?: unknown }).message ?? '')],
-            },
-          ]
-        : [];
+      : singleProblem(error.details);
     const renamed = new DomainError(
       error.status,
       error.code,
@@ -433,6 +426,14 @@ export class NewRoundController {
     } while (cursor !== undefined && all.length < 10_000);
     return all;
   }
+}
+
+/** A domain error's details that name one field (`{field, message}`), as a problem list. */
+function singleProblem(details: unknown): FieldProblem[] {
+  if (!details || typeof details !== 'object') return [];
+  const { field, message } = details as { field?: unknown; message?: unknown };
+  if (typeof field !== 'string') return [];
+  return [{ field, messages: [typeof message === 'string' ? message : ''] }];
 }
 
 /** The send's warnings (the same rules as `POST /api/rounds/:id/send`) in Swedish. */
