@@ -133,6 +133,9 @@ export class ReferralRoundDocument {
 })
 @Index('ix_referral_round_recipient_organisation', ['organisationId', 'id'])
 @Index('ix_referral_round_recipient_own_case', ['ownCaseId'])
+// The start page: the latest failed deliveries, and the answers of the last days.
+@Index('ix_referral_round_recipient_status_failed', ['status', 'failedAt'])
+@Index('ix_referral_round_recipient_status_answered', ['status', 'answeredAt'])
 export class RoundRecipient {
   @PrimaryGeneratedColumn({ unsigned: true })
   id: number;

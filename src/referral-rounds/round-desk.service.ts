@@ -114,6 +114,12 @@ export class RoundDeskService {
     }));
   }
 
+  /**
+   * Failed deliveries and recent answers are read by the recipient's status and instant
+   * (ix_referral_round_recipient_status_failed/_answered). Deadlines are read from the sent rounds
+   * by their deadline (ix_referral_round_status_deadline): an extension is always later than the
+   * round's deadline, so a consultee due by a day belongs to a round due by that day.
+   */
   async desk(actor: Actor): Promise<Desk> {
     const today = this.clock.today();
     // Monday to Sunday of this Stockholm week (2026-01-05 was a Monday).
@@ -154,20 +160,19 @@ export class RoundDeskService {
       ),
       this.dataSource.query<RecipientRow[]>(
         `SELECT ${RECIPIENT_COLUMNS}
-          WHERE r.status = 'sent' AND rr.status = 'sent'
+          WHERE rr.status = 'sent' AND rr.deadline <= ? AND r.status = 'sent'
             AND COALESCE(r.extended_deadline, rr.deadline) BETWEEN ? AND ?
-            AND COALESCE(r.extended_deadline, rr.deadline) >= ?
           ORDER BY deadline ASC, r.id ASC
           LIMIT ?`,
-        [week.from, week.to, today, DESK_LIMIT],
+        [week.to, today, week.to, DESK_LIMIT],
       ),
       this.dataSource.query<RecipientRow[]>(
         `SELECT ${RECIPIENT_COLUMNS}
-          WHERE r.status = 'sent' AND rr.status = 'sent'
+          WHERE rr.status = 'sent' AND rr.deadline < ? AND r.status = 'sent'
             AND COALESCE(r.extended_deadline, rr.deadline) < ?
           ORDER BY deadline ASC, r.id ASC
           LIMIT ?`,
-        [today, DESK_LIMIT],
+        [today, today, DESK_LIMIT],
       ),
     ]);
     const recipient = (row: RecipientRow): DeskRecipient => {
