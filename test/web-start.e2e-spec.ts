@@ -140,6 +140,21 @@ describe('staff pages: the start page ("what needs doing")', () => {
     const again = await agent.get('/').expect(200);
     expect(section(again.text, 'week-heading')).not.toContain(n2.name);
     expect(section(again.text, 'answers-heading')).toContain(`href="/rounds/${dueToday.id}"`);
+
+    // An extension to today moves the overdue consultee into "this week".
+    const [lateRecipient] = await t.sql<{ id: number }>(
+      'SELECT id FROM referral_round_recipient WHERE round_id = ?',
+      [late.id],
+    );
+    await t
+      .http()
+      .post(`/api/rounds/${late.id}/recipients/${lateRecipient.id}/extension`)
+      .set('Authorization', fixture.registrar.auth)
+      .send({ deadline: stockholmDay(0), reason: 'Nämnden sammanträder i dag' })
+      .expect(201);
+    const extended = await agent.get('/').expect(200);
+    expect(section(extended.text, 'overdue-heading')).not.toContain(n3.name);
+    expect(section(extended.text, 'week-heading')).toContain(`<th scope="row">${n3.name}</th>`);
   });
 
   (browserMissing ? it.skip : it)(

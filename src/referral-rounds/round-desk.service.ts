@@ -61,11 +61,44 @@ interface RecipientRow {
 const RECIPIENT_COLUMNS = `rr.id AS roundId, r.id AS recipientId, r.organisation_id AS organisationId,
        c.case_number AS caseNumber, c.confidential AS confidential, rr.title AS title,
        o.name AS organisation, COALESCE(r.extended_deadline, rr.deadline) AS deadline,
-       r.failure_reason AS failureReason, r.failed_at AS failedAt
-  FROM referral_round_recipient r
+       r.failure_reason AS failureReason, r.failed_at AS failedAt`;
+
+const RECIPIENT_FROM = `FROM referral_round_recipient r
   JOIN referral_round rr ON rr.id = r.round_id
   JOIN case_record c ON c.id = rr.case_id
   JOIN organisation o ON o.id = r.organisation_id`;
+
+/**
+ * Consultees who have not answered, by their own deadline (`condition` on it), soonest first:
+ * those without an extension read from the sent rounds by the round's deadline
+ * (ix_referral_round_status_deadline), those with one by the extended deadline
+ * (ix_referral_round_recipient_status_extended); each part stops at the limit.
+ */
+function dueBetween(condition: string): string {
+  return `(SELECT ${RECIPIENT_COLUMNS}
+             FROM referral_round rr
+             JOIN referral_round_recipient r ON r.round_id = rr.id
+             JOIN case_record c ON c.id = rr.case_id
+             JOIN organisation o ON o.id = r.organisation_id
+            WHERE rr.status = 'sent' AND rr.deadline ${condition}
+              AND r.status = 'sent' AND r.extended_deadline IS NULL
+            ORDER BY rr.deadline ASC, rr.id ASC
+            LIMIT ?)
+          UNION ALL
+          (SELECT ${RECIPIENT_COLUMNS}
+             FROM referral_round_recipient r
+             JOIN referral_round rr ON rr.id = r.round_id
+             JOIN case_record c ON c.id = rr.case_id
+             JOIN organisation o ON o.id = r.organisation_id
+            WHERE r.status = 'sent' AND r.extended_deadline ${condition} AND rr.status = 'sent'
+            ORDER BY r.extended_deadline ASC, r.id ASC
+            LIMIT ?)
+          ORDER BY deadline ASC, recipientId ASC
+          LIMIT ?`;
+}
+
+/** How many of the latest answers (and of the latest declines) the desk looks through. */
+const RECENT_ANSWERS = 300;
 
 /**
  * The registrar's desk ("what needs doing"): four short lists across the sent rounds, one query
@@ -116,9 +149,7 @@ export class RoundDeskService {
 
   /**
    * Failed deliveries and recent answers are read by the recipient's status and instant
-   * (ix_referral_round_recipient_status_failed/_answered). Deadlines are read from the sent rounds
-   * by their deadline (ix_referral_round_status_deadline): an extension is always later than the
-   * round's deadline, so a consultee due by a day belongs to a round due by that day.
+   * (ix_referral_round_recipient_status_failed/_answered), deadlines as {@link dueBetween} says.
    */
   async desk(actor: Actor): Promise<Desk> {
     const today = this.clock.today();
@@ -126,6 +157,7 @@ export class RoundDeskService {
     const monday = addDays(today, -(((daysBetween('2026-01-05', today) % 7) + 7) % 7));
     const week = { from: monday, to: addDays(monday, 6) };
     const answersSince = addDays(today, -DESK_ANSWER_DAYS);
+    const since = startOfDay(answersSince);
     const [answers, failed, dueThisWeek, overdue] = await Promise.all([
       this.dataSource.query<
         {
@@ -138,42 +170,55 @@ export class RoundDeskService {
           lastAnsweredAt: Date;
         }[]
       >(
-        `SELECT rr.id AS roundId, c.case_number AS caseNumber, c.confidential AS confidential,
-                rr.title AS title, rr.deadline AS deadline, COUNT(*) AS answers,
-                MAX(r.answered_at) AS lastAnsweredAt
-           FROM referral_round rr
-           JOIN referral_round_recipient r ON r.round_id = rr.id
+        // The latest answers and declines (each read newest first from its index, a few hundred
+        // at most), their sent rounds by the latest, then each round's count since the day.
+        `SELECT g.roundId, g.lastAnsweredAt, c.case_number AS caseNumber,
+                c.confidential AS confidential, rr.title AS title, rr.deadline AS deadline,
+                (SELECT COUNT(*) FROM referral_round_recipient a
+                  WHERE a.round_id = g.roundId AND a.status IN ('answered', 'declined')
+                    AND a.answered_at >= ?) AS answers
+           FROM (SELECT x.roundId, MAX(x.answeredAt) AS lastAnsweredAt
+                   FROM ((SELECT round_id AS roundId, answered_at AS answeredAt
+                            FROM referral_round_recipient
+                           WHERE status = 'answered' AND answered_at >= ?
+                           ORDER BY answered_at DESC LIMIT ?)
+                         UNION ALL
+                         (SELECT round_id, answered_at
+                            FROM referral_round_recipient
+                           WHERE status = 'declined' AND answered_at >= ?
+                           ORDER BY answered_at DESC LIMIT ?)) x
+                   JOIN referral_round s ON s.id = x.roundId AND s.status = 'sent'
+                  GROUP BY x.roundId
+                  ORDER BY lastAnsweredAt DESC, x.roundId DESC
+                  LIMIT ?) g
+           JOIN referral_round rr ON rr.id = g.roundId
            JOIN case_record c ON c.id = rr.case_id
-          WHERE rr.status = 'sent' AND r.status IN ('answered', 'declined')
-            AND r.answered_at >= ?
-          GROUP BY rr.id, c.case_number, c.confidential, rr.title, rr.deadline
-          ORDER BY lastAnsweredAt DESC, rr.id DESC
-          LIMIT ?`,
-        [startOfDay(answersSince), DESK_LIMIT],
+          ORDER BY g.lastAnsweredAt DESC, g.roundId DESC`,
+        [since, since, RECENT_ANSWERS, since, RECENT_ANSWERS, DESK_LIMIT],
       ),
       this.dataSource.query<RecipientRow[]>(
-        `SELECT ${RECIPIENT_COLUMNS}
+        `SELECT ${RECIPIENT_COLUMNS} ${RECIPIENT_FROM}
           WHERE r.status = 'failed' AND rr.status = 'sent'
           ORDER BY r.failed_at DESC, r.id DESC
           LIMIT ?`,
         [DESK_LIMIT],
       ),
-      this.dataSource.query<RecipientRow[]>(
-        `SELECT ${RECIPIENT_COLUMNS}
-          WHERE rr.status = 'sent' AND rr.deadline <= ? AND r.status = 'sent'
-            AND COALESCE(r.extended_deadline, rr.deadline) BETWEEN ? AND ?
-          ORDER BY deadline ASC, r.id ASC
-          LIMIT ?`,
-        [week.to, today, week.to, DESK_LIMIT],
-      ),
-      this.dataSource.query<RecipientRow[]>(
-        `SELECT ${RECIPIENT_COLUMNS}
-          WHERE rr.status = 'sent' AND rr.deadline < ? AND r.status = 'sent'
-            AND COALESCE(r.extended_deadline, rr.deadline) < ?
-          ORDER BY deadline ASC, r.id ASC
-          LIMIT ?`,
-        [today, today, DESK_LIMIT],
-      ),
+      this.dataSource.query<RecipientRow[]>(dueBetween('BETWEEN ? AND ?'), [
+        today,
+        week.to,
+        DESK_LIMIT,
+        today,
+        week.to,
+        DESK_LIMIT,
+        DESK_LIMIT,
+      ]),
+      this.dataSource.query<RecipientRow[]>(dueBetween('< ?'), [
+        today,
+        DESK_LIMIT,
+        today,
+        DESK_LIMIT,
+        DESK_LIMIT,
+      ]),
     ]);
     const recipient = (row: RecipientRow): DeskRecipient => {
       const visible = Secrecy.maySee(actor, {
