@@ -47,7 +47,7 @@ describe('staff pages: the start page ("what needs doing")', () => {
     const agent = await signInAgent(t, fixture.registrar.email, fixture.registrar.password);
     const page = await agent.get('/').expect(200);
     const text = pageText(page.text);
-    expect(page.text).toContain('<h1 class="ds-heading">Att göra</h1>');
+    expect(page.text).toContain('<h1 class="ds-heading">Start</h1>');
     expect(text).toContain('Svar att ta hand om');
     expect(text).toContain('Inga nya svar.');
     expect(text).toContain('Inga misslyckade utskick.');

@@ -31,7 +31,7 @@ export class StartController {
   async start(@WebActor() actor: Actor, @Res() response: Response): Promise<void> {
     const followsUp = actor.roles.includes('registrar') || actor.roles.includes('admin');
     this.views.render(response, 'start', {
-      title: followsUp ? 'Att göra' : 'Start',
+      title: 'Start',
       today: this.clock.today(),
       desk: followsUp ? await this.desk.desk(actor) : null,
       sections: menuFor(actor.roles).map((entry) => ({
