@@ -551,7 +551,9 @@ describe('staff pages: Ärenden (/cases)', () => {
         page.waitForNavigation(),
         page.getByRole('button', { name: 'Registrera ärendet' }).click(),
       ]);
-      expect(await page.getByRole('alert').textContent()).toContain('Fyll i rubrik');
+      const alert = await page.getByRole('alert').textContent();
+      expect(alert).toContain('Fyll i rubrik');
+      expect(alert).toContain('Välj organisation');
       expect(await page.getByLabel('Beskrivning').inputValue()).toBe('Kvar efter felet');
       await expectNoAxeViolations(page, 'refused case form');
       await screenshot(page, 'case-new-refused');

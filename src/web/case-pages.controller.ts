@@ -83,7 +83,7 @@ const SEARCH_FORM: FormDefinition = {
 };
 const CASE_FORM: FormDefinition = {
   title: { label: 'Rubrik' },
-  organisationId: { label: 'Organisation', kind: 'number' },
+  organisationId: { label: 'Organisation', kind: 'number', chosen: true },
   description: { label: 'Beskrivning' },
   classification: { label: 'Klassificering' },
   confidential: { label: 'Sekretess', kind: 'boolean' },
@@ -91,7 +91,7 @@ const CASE_FORM: FormDefinition = {
 const DOCUMENT_FORM: FormDefinition = {
   file: { label: 'Fil' },
   title: { label: 'Rubrik' },
-  direction: { label: 'Riktning' },
+  direction: { label: 'Riktning', chosen: true },
   counterpart: { label: 'Avsändare eller mottagare' },
   date: { label: 'Handlingens datum', kind: 'date' },
   confidentiality: { label: 'Sekretessmarkering' },
