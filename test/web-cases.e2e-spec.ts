@@ -557,6 +557,21 @@ describe('staff pages: Ärenden (/cases)', () => {
       expect(await page.getByLabel('Beskrivning').inputValue()).toBe('Kvar efter felet');
       await expectNoAxeViolations(page, 'refused case form');
       await screenshot(page, 'case-new-refused');
+
+      // The document form is folded away until opened; refused, it comes back open.
+      await page.goto(`${base}/cases/${s.openCaseId}`);
+      await page.getByText('Registrera handling', { exact: true }).click();
+      await page.getByLabel('Rubrik', { exact: true }).fill('Yttrande utan fil');
+      await Promise.all([
+        page.waitForNavigation(),
+        page.getByRole('button', { name: 'Registrera handlingen' }).click(),
+      ]);
+      expect(await page.getByRole('alert').textContent()).toContain('Välj fil');
+      expect(await page.getByLabel('Rubrik', { exact: true }).inputValue()).toBe(
+        'Yttrande utan fil',
+      );
+      await expectNoAxeViolations(page, 'refused document form');
+      await screenshot(page, 'case-document-refused');
       await page.close();
 
       const reader = await newPage(browser);

@@ -89,7 +89,7 @@ const CASE_FORM: FormDefinition = {
   confidential: { label: 'Sekretess', kind: 'boolean' },
 };
 const DOCUMENT_FORM: FormDefinition = {
-  file: { label: 'Fil' },
+  file: { label: 'Fil', chosen: true },
   title: { label: 'Rubrik' },
   direction: { label: 'Riktning', chosen: true },
   counterpart: { label: 'Avsändare eller mottagare' },
