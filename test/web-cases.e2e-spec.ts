@@ -213,7 +213,7 @@ describe('staff pages: Ärenden (/cases)', () => {
       expect(await count('case_record')).toBe(before + 1);
       expect(row.title).toBe('Medborgarförslag om parkbänkar');
       expect(posted.headers.location).toBe(`/cases/${row.id}`);
-      const page = await agent.get(posted.headers.location as string).expect(200);
+      const page = await agent.get(posted.headers.location).expect(200);
       expect(page.text).toContain(`Ärendet ${row.case_number} registrerades`);
       expect(page.text).toContain('<dd>1.4.2</dd>');
       // Shown once.

@@ -143,7 +143,7 @@ export class CasePagesController {
     const organisations = await this.allOrganisations();
     const context = {
       title: 'Ärenden',
-      form: emptyForm(values) as FormState,
+      form: emptyForm(values),
       organisationChoices: [
         { value: '', label: 'Alla organisationer' },
         ...organisations
