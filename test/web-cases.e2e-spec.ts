@@ -306,8 +306,8 @@ describe('staff pages: Ärenden (/cases)', () => {
       expect(consultee.text).toContain(
         `href="/cases/${s.caseId}">${s.caseNumber}</a> – Avsändarens ärende`,
       );
-      // No audit for the registrar: GET /api/audit is the admin's and the reader's.
-      expect(page.text).not.toContain('id="historik"');
+      // The case's own history, as GET /api/cases/:id/history gives it to the registrar.
+      expect(page.text).toContain('id="historik"');
     });
 
     it('shows a reader and another organisation’s clerk what the API shows them, no secret', async () => {
@@ -328,6 +328,39 @@ describe('staff pages: Ärenden (/cases)', () => {
         expect(open.text).not.toMatch(SECRET_PATTERN);
         expect(open.text).toContain('Förslag till taxor');
       }
+    });
+
+    it('shows the registrar the same history as GET /api/cases/:id/history, secrets included', async () => {
+      const agent = await as(s.registrar);
+      const page = await agent.get(`/cases/${s.caseId}`).expect(200);
+      const history = /id="historik"[\s\S]*?<\/table>/.exec(page.text)?.[0] ?? '';
+      const api = (
+        await t
+          .http()
+          .get(`/api/cases/${s.caseId}/history`)
+          .set('Authorization', s.registrar.auth)
+          .expect(200)
+      ).body as { items: { entity: string; action: string; redacted: boolean }[] };
+      expect(api.items.map((item) => item.entity)).toEqual(
+        expect.arrayContaining(['case', 'document']),
+      );
+      expect(api.items.every((item) => !item.redacted)).toBe(true);
+      expect([...history.matchAll(/<tr>\s*<td/g)].length).toBe(api.items.length);
+      expect(history).toContain('Ärendet registrerades');
+      expect(history).toContain('Handlingen registrerades');
+      // The whole audit log stays with admins and auditors.
+      await t.http().get('/api/audit').set('Authorization', s.registrar.auth).expect(403);
+      // A reader gets the same rows with the confidential contents withheld.
+      const read = (
+        await t
+          .http()
+          .get(`/api/cases/${s.caseId}/history`)
+          .set('Authorization', s.reader.auth)
+          .expect(200)
+      ).body as { items: { redacted: boolean }[] };
+      expect(read.items).toHaveLength(api.items.length);
+      expect(read.items.every((item) => item.redacted)).toBe(true);
+      expect(JSON.stringify(read)).not.toMatch(SECRET_PATTERN);
     });
 
     it('shows the reader the history from the audit log, redacted', async () => {

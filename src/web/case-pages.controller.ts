@@ -1,3 +1,4 @@
+import { CaseHistoryService } from '../documents/case-history.service.js';
 import {
   Get,
   HttpStatus,
@@ -13,7 +14,6 @@ import {
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import type { Request, Response } from 'express';
-import { AuditService } from '../audit/audit.service.js';
 import type { AuditEventDto } from '../audit/dto/audit-event.dto.js';
 import { Roles } from '../auth/decorators.js';
 import { UploadThrottlerGuard } from '../auth/upload-throttler.guard.js';
@@ -107,13 +107,12 @@ const may = (actor: Actor, roles: readonly Role[]) =>
   roles.some((role) => actor.roles.includes(role));
 const REGISTERS_CASES: readonly Role[] = ['registrar', 'admin'];
 const REGISTERS_DOCUMENTS: readonly Role[] = ['registrar', 'clerk', 'admin'];
-const READS_AUDIT: readonly Role[] = ['admin', 'reader'];
 
 /**
  * Ärenden: the register with search and paging, registering a case, and one case with its
  * documents, rounds, paragraphs, related cases and history. Every read and write goes through the
  * services (and the redaction) of `/api/cases`, `/api/documents`, `/api/rounds`, the meetings and
- * `/api/audit`, with the same roles.
+ * `/api/cases/:id/history`, with the same roles.
  */
 @WebPages('cases')
 @Roles(...CASE_READERS)
@@ -124,7 +123,7 @@ export class CasePagesController {
     private readonly documents: DocumentsService,
     private readonly rounds: RoundQueriesService,
     private readonly meetings: MeetingsService,
-    private readonly audit: AuditService,
+    private readonly caseHistory: CaseHistoryService,
     private readonly organisations: OrganisationsService,
   ) {}
 
@@ -406,28 +405,19 @@ export class CasePagesController {
       this.meetings.itemsForCase(id, actor),
     ]);
     const documentNumbers = new Map(documents.map((document) => [document.id, document]));
-    let history: { rows: unknown[]; nextHref: string | null } | null = null;
-    if (may(actor, READS_AUDIT)) {
-      const page = await this.audit
-        .listForSubjects(
-          [
-            { entity: 'case', ids: [id] },
-            { entity: 'document', ids: documents.map((document) => document.id) },
-          ],
-          { cursor: forms.historyCursor, limit: HISTORY_SIZE },
-          actor,
-        )
-        .catch((error: unknown) => {
-          if (error instanceof DomainError && error.status === HttpStatus.BAD_REQUEST) return null;
-          throw error;
-        });
-      history = page && {
-        rows: page.items.map((event) => historyRow(event, id, found, documentNumbers)),
-        nextHref: page.nextCursor
-          ? `/cases/${id}?history=${encodeURIComponent(page.nextCursor)}#historik`
-          : null,
-      };
-    }
+    // Everyone who may open the case may read its history, as through /api/cases/:id/history.
+    const page = await this.caseHistory
+      .history(id, { cursor: forms.historyCursor, limit: HISTORY_SIZE }, actor)
+      .catch((error: unknown) => {
+        if (error instanceof DomainError && error.status === HttpStatus.BAD_REQUEST) return null;
+        throw error;
+      });
+    const history = page && {
+      rows: page.items.map((event) => historyRow(event, id, found, documentNumbers)),
+      nextHref: page.nextCursor
+        ? `/cases/${id}?history=${encodeURIComponent(page.nextCursor)}#historik`
+        : null,
+    };
     const mayRegisterDocuments = may(actor, REGISTERS_DOCUMENTS);
     this.views.render(
       response,
