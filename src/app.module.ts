@@ -14,6 +14,7 @@ import { ReferralRoundsModule } from './referral-rounds/referral-rounds.module.j
 import { ResponsesModule } from './responses/responses.module.js';
 import { SecurityLogModule } from './security-log/security-log.module.js';
 import { UsersModule } from './users/users.module.js';
+import { RoundPagesModule } from './web/round-pages.module.js';
 import { WebModule } from './web/web.module.js';
 import { PROCESSOR_MODULES } from './worker.module.js';
 
@@ -38,6 +39,7 @@ export class AppModule {
         HealthModule,
         OutboxAdminModule,
         WebModule,
+        RoundPagesModule,
         ...(config.appRole === 'all' ? PROCESSOR_MODULES : []),
       ],
     };
