@@ -173,6 +173,29 @@ describe('staff pages: sign-in, sessions, CSRF, error pages', () => {
     expect(last!.text).toContain('För många försök');
   });
 
+  it('takes a post whose Origin is the address the request was sent to, not only PUBLIC_URL', async () => {
+    const { agent } = await signIn();
+    const token = csrfOf((await agent.get('/').expect(200)).text);
+    const count = await sessions();
+    // A browser that reached the service as 127.0.0.1 while PUBLIC_URL names another host.
+    const other = await agent
+      .post('/logout')
+      .set('Host', '127.0.0.1:9999')
+      .set('Origin', 'http://127.0.0.2:9999')
+      .type('form')
+      .send({ _csrf: token });
+    expect(other.status).toBe(403);
+    expect(await sessions()).toBe(count);
+    await agent
+      .post('/logout')
+      .set('Host', '127.0.0.1:9999')
+      .set('Origin', 'http://127.0.0.1:9999')
+      .type('form')
+      .send({ _csrf: token })
+      .expect(303);
+    expect(await sessions()).toBe(count - 1);
+  });
+
   it('refuses a post without a token, with a wrong token or from another site, and writes nothing', async () => {
     const { agent } = await signIn();
     const page = await agent.get('/').expect(200);

@@ -1,4 +1,5 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { getMetadataStorage, ValidationTypes } from 'class-validator';
 import { DomainError, FieldProblem } from './domain-error.js';
 
 /** Bodies nested deeper than this are refused before anything walks them recursively. */
@@ -7,16 +8,41 @@ export const MAX_BODY_DEPTH = 32;
 /** Keys that address an object's prototype: never fields of a DTO, so refused as unknown. */
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor']);
 
+/**
+ * Whether a DTO property is checked only under a condition (`@IsOptional`, `@ValidateIf`, the
+ * optional and nullable forms of `@IsText`): such a field is never required, so a null sent there
+ * is a value to judge ("title must not be empty"), not a missing field.
+ */
+function isConditional(target: object | undefined, property: string): boolean {
+  if (!target) return false;
+  return getMetadataStorage()
+    .getTargetValidationMetadatas(target.constructor, '', true, false)
+    .some(
+      (metadata) =>
+        metadata.propertyName === property &&
+        metadata.type === ValidationTypes.CONDITIONAL_VALIDATION,
+    );
+}
+
+/**
+ * Whether an error is about a required field that was left out (absent, or sent as null): such a
+ * field gets the one message "<field> is required", not one per rule it would have broken.
+ * (A required nested object needs `@IsDefined()` beside `@ValidateNested()`, which lets an absent
+ * object pass.)
+ */
+export function isMissing(error: ValidationError): boolean {
+  const constraints = error.constraints ?? {};
+  if (Object.keys(constraints).length === 0 || 'whitelistValidation' in constraints) return false;
+  if (error.value === undefined) return true;
+  return error.value === null && !isConditional(error.target, error.property);
+}
+
 /** class-validator errors as field problems, nested fields named by their full path. */
 export function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
     const constraints = error.constraints ?? {};
-    // A required field that was left out gets one message, not one per rule it would have broken.
-    const missing =
-      error.value === undefined &&
-      Object.keys(constraints).length > 0 &&
-      !('whitelistValidation' in constraints);
+    const missing = isMissing(error);
     const own: FieldProblem[] = error.constraints
       ? [
           {
@@ -84,8 +110,9 @@ export function createValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     transform: true,
     stopAtFirstError: false,
-    // Values are kept on the errors (never sent) so that a missing field can be told apart.
-    validationError: { target: false, value: true },
+    // Values and targets are kept on the errors (never sent) so that a missing field can be told
+    // apart, and a required one from an optional one.
+    validationError: { target: true, value: true },
     exceptionFactory: (errors) => DomainError.validation(flatten(errors)),
   });
 }

@@ -45,10 +45,18 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** The form field (or, for multipart forms, the `_csrf` query parameter) carrying the token. */
 export const CSRF_FIELD = '_csrf';
 
-/** Refuses a post whose `Origin` is another site's (absent is allowed: older browsers). */
+/**
+ * Refuses a post whose `Origin` is another site's (absent is allowed: older browsers). Our own
+ * origin is PUBLIC_URL's, or the one the request was addressed to (a service reached as
+ * 127.0.0.1 while PUBLIC_URL says localhost): another site cannot make a browser send a post
+ * whose Origin matches the Host it is sent to.
+ */
 export function assertOwnOrigin(request: Request, config: Pick<AppConfig, 'publicUrl'>): void {
   const origin = request.headers.origin;
-  if (origin !== undefined && origin !== config.publicUrl.origin) throw csrfRefused();
+  if (origin === undefined || origin === config.publicUrl.origin) return;
+  const host = request.get('host');
+  if (host !== undefined && origin === `${request.protocol}://${host}`) return;
+  throw csrfRefused();
 }
 
 export function csrfRefused(): DomainError {
