@@ -243,7 +243,7 @@ export class RoundPagesController {
     this.views.render(response, 'rounds/confirm-send', {
       title: 'Bekräfta utskick',
       round: { ...round, label: roundLabel(round) },
-      unsent: round.recipients.filter((recipient) => recipient.status === 'pending').length,
+      unsent: consultees(round.recipients.filter((r) => r.status === 'pending').length),
       warnings: deadlineWarnings(round.deadline, today).map((warning) =>
         warning.code === 'short_deadline'
           ? `Svarstiden är bara ${daysBetween(today, round.deadline)} dagar. Minst 21 dagar rekommenderas.`
@@ -261,12 +261,7 @@ export class RoundPagesController {
   ): Promise<void> {
     try {
       const result = await this.dispatch.send(id, actor);
-      await this.views.flash(
-        response,
-        result.queued === 1
-          ? 'Remissen är skickad till 1 remissinstans'
-          : `Remissen är skickad till ${result.queued} remissinstanser`,
-      );
+      await this.views.flash(response, `Remissen är skickad till ${consultees(result.queued)}`);
       response.redirect(303, `/rounds/${id}`);
     } catch (error) {
       const errors = sendRefusal(error);
@@ -552,6 +547,10 @@ export class RoundPagesController {
       { status },
     );
   }
+}
+
+function consultees(count: number): string {
+  return count === 1 ? '1 remissinstans' : `${count} remissinstanser`;
 }
 
 function roundLabel(round: RoundDto): string {
