@@ -457,7 +457,6 @@ export class RoundPagesController {
         recipients: round.recipients.map((recipient) => ({
           ...recipient,
           statusLabel: recipientStatusLabel(recipient),
-          lastExtension: recipient.extensions.at(-1) ?? null,
           reminders: sentReminders.get(recipient.id) ?? { count: 0, last: null },
           mayResend: actions && round.status === 'sent' && recipient.status !== 'pending',
           mayExtend:
