@@ -458,7 +458,10 @@ export class RoundPagesController {
           ...recipient,
           statusLabel: recipientStatusLabel(recipient),
           reminders: sentReminders.get(recipient.id) ?? { count: 0, last: null },
-          mayResend: actions && round.status === 'sent' && recipient.status !== 'pending',
+          mayResend:
+            actions &&
+            round.status === 'sent' &&
+            ['sent', 'queued', 'failed'].includes(recipient.status),
           mayExtend:
             actions &&
             round.status === 'sent' &&
