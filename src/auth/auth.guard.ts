@@ -3,13 +3,12 @@ import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import type { Request } from 'express';
 import { DomainError } from '../common/domain-error.js';
-import { clientRequestIdOf, requestIdOf } from '../common/request-id.js';
-import type { Role } from '../users/role.js';
 import { originOf } from '../security-log/request-origin.js';
 import { SecurityLogService } from '../security-log/security-log.service.js';
 import { UsersService } from '../users/users.service.js';
 import { acceptedClaims, type AccessTokenClaims } from './access-token.js';
-import { AuthenticatedRequest, IS_PUBLIC, ROLES_KEY } from './decorators.js';
+import { AuthenticatedRequest, IS_PUBLIC } from './decorators.js';
+import { actorOf, assertRouteRoles } from './request-actor.js';
 
 /**
  * Global guard: every route needs a valid bearer token unless marked `@Public()`, and the user's
@@ -47,23 +46,8 @@ export class AuthGuard implements CanActivate {
       return this.refuseToken(request, Number(claims.sub), user?.email ?? null);
     }
 
-    request.actor = {
-      userId: user.id,
-      label: user.email,
-      roles: user.roles,
-      organisationIds: user.organisationIds,
-      requestId: requestIdOf(request),
-      clientRequestId: clientRequestIdOf(request),
-    };
-
-    const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
-    if (allowed && !allowed.some((role) => user.roles.includes(role))) {
-      throw new DomainError(
-        HttpStatus.FORBIDDEN,
-        'forbidden',
-        `This requires one of the roles: ${allowed.join(', ')}`,
-      );
-    }
+    request.actor = actorOf(user, request);
+    assertRouteRoles(this.reflector, context, user);
     return true;
   }
 

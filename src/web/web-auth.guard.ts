@@ -14,13 +14,11 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { Actor } from '../common/actor.js';
 import { DomainError } from '../common/domain-error.js';
-import { clientRequestIdOf, requestIdOf } from '../common/request-id.js';
 import { WebRedirect } from '../common/web-redirect.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/env.schema.js';
-import type { Role } from '../users/role.js';
 import { UsersService } from '../users/users.service.js';
-import { Public, ROLES_KEY, type AuthenticatedRequest } from '../auth/decorators.js';
+import { Public, type AuthenticatedRequest } from '../auth/decorators.js';
 import { cookieOf } from './cookies.js';
 import {
   sameToken,
@@ -28,6 +26,7 @@ import {
   WebSessionService,
   type OpenSession,
 } from './web-session.service.js';
+import { actorOf, assertRouteRoles } from '../auth/request-actor.js';
 
 /** What a staff page knows about its request once the guard has let it through. */
 export type WebRequest = Request &
@@ -115,26 +114,8 @@ export class WebAuthGuard implements CanActivate {
       await this.sessions.save(open);
     }
     request.web = { session: open, userName: user.name, flash };
-    request.actor = {
-      userId: user.id,
-      label: user.email,
-      roles: user.roles,
-      organisationIds: user.organisationIds,
-      requestId: requestIdOf(request),
-      clientRequestId: clientRequestIdOf(request),
-    };
-
-    const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    if (allowed && !allowed.some((role) => user.roles.includes(role))) {
-      throw new DomainError(
-        HttpStatus.FORBIDDEN,
-        'forbidden',
-        `This requires one of the roles: ${allowed.join(', ')}`,
-      );
-    }
+    request.actor = actorOf(user, request);
+    assertRouteRoles(this.reflector, context, user);
     return true;
   }
 }
