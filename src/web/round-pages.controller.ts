@@ -334,7 +334,7 @@ export class RoundPagesController {
       await this.views.flash(response, `Anstånd beviljat till ${granted.deadline}`);
       response.redirect(303, `/rounds/${id}`);
     } catch (error) {
-      const errors = formErrorsOf(EXTENSION_FORM, error);
+      const errors = extensionRefusal(error) ?? formErrorsOf(EXTENSION_FORM, error);
       if (!errors) throw error;
       const form = { values: typedValues(request.body), errors };
       await this.renderExtension(response, id, recipientId, actor, form, 400);
@@ -463,9 +463,7 @@ export class RoundPagesController {
             round.status === 'sent' &&
             ['sent', 'queued', 'failed'].includes(recipient.status),
           mayExtend:
-            actions &&
-            round.status === 'sent' &&
-            !['answered', 'declined', 'pending'].includes(recipient.status),
+            actions && round.status === 'sent' && ['sent', 'queued'].includes(recipient.status),
           mayAnswer: actions && round.status === 'sent' && recipient.status !== 'pending',
         })),
         sections: sections.items,
@@ -601,4 +599,27 @@ function sendRefusal(error: unknown): FormError[] | null {
     }),
   );
   return errors.length ? errors : null;
+}
+
+/** The extension service's refusals that are about this form, in Swedish; null otherwise. */
+function extensionRefusal(error: unknown): FormError[] | null {
+  if (!(error instanceof DomainError)) return null;
+  if (error.code === 'round_not_sent' || error.code === 'recipient_not_awaiting_answer') {
+    return [
+      {
+        field: 'deadline',
+        message:
+          'Anstånd ges bara till en remissinstans som ännu inte har svarat i en skickad remiss',
+      },
+    ];
+  }
+  const later = /later than the current deadline (\S+)/.exec(error.message);
+  return later
+    ? [
+        {
+          field: 'deadline',
+          message: `Ny svarstid måste vara senare än nuvarande svarstid ${later[1]}`,
+        },
+      ]
+    : null;
 }
