@@ -85,6 +85,17 @@ export async function formToDto<T extends object>(
   return (await pipe.transform(formToBody(form, body), { type: 'body', metatype: dto })) as T;
 }
 
+/**
+ * Validates a body the page has put together itself (for instance an answer's comments and
+ * decision as the JSON strings a multipart request carries) with the API's ValidationPipe.
+ */
+export async function bodyToDto<T extends object>(
+  dto: Type<T>,
+  body: Record<string, unknown>,
+): Promise<T> {
+  return (await pipe.transform(body, { type: 'body', metatype: dto })) as T;
+}
+
 // The API's English messages, most specific first; `label` is the field's label.
 const TRANSLATIONS: [RegExp, (label: string, match: RegExpExecArray) => string][] = [
   [/ is required$/, (label) => `Fyll i ${lower(label)}`],
