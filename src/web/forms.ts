@@ -9,6 +9,8 @@ export interface FieldDefinition {
   /** The field's label as the page shows it; error messages name it. */
   label: string;
   kind?: FieldKind;
+  /** Chosen from a list (select, radios): a missing value reads "Välj …", not "Fyll i …". */
+  chosen?: boolean;
 }
 
 /** A page's form: its fields by name (the DTO's property names, which are also the ids). */
@@ -84,10 +86,10 @@ export async function formToDto<T extends object>(
 }
 
 /**
- * Validates a body a page has put together itself (nested rows, lists from several controls)
- * with the same DTO and pipe as the API; throws the DomainError the API would answer 400 with.
+ * Validates a body the page has put together itself (for instance an answer's comments and
+ * decision as the JSON strings a multipart request carries) with the API's ValidationPipe.
  */
-export async function validateBody<T extends object>(
+export async function bodyToDto<T extends object>(
   dto: Type<T>,
   body: Record<string, unknown>,
 ): Promise<T> {
@@ -177,7 +179,14 @@ export function formErrorsOf(form: FormDefinition, error: unknown): FormError[] 
     if (seen.has(field)) continue;
     seen.add(field);
     const label = form[field]?.label ?? field;
-    errors.push({ field, message: swedishMessage(label, problem.messages[0] ?? '') });
+    const message = swedishMessage(label, problem.messages[0] ?? '');
+    errors.push({
+      field,
+      message:
+        form[field]?.chosen && message.startsWith('Fyll i ')
+          ? `Välj ${message.slice('Fyll i '.length)}`
+          : message,
+    });
   }
   const order = Object.keys(form);
   const rank = (field: string) => (order.includes(field) ? order.indexOf(field) : order.length);

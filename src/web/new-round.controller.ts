@@ -23,7 +23,7 @@ import {
   emptyForm,
   formErrorsOf,
   typedValues,
-  validateBody,
+  bodyToDto,
   type FormDefinition,
   type FormError,
   type FormState,
@@ -151,7 +151,7 @@ export class NewRoundController {
     const errors: FormError[] = [];
     let dto: CreateRoundDto | null = null;
     try {
-      dto = await validateBody(CreateRoundDto, input);
+      dto = await bodyToDto(CreateRoundDto, input);
     } catch (error) {
       errors.push(...this.errorsOf(form, error, sectionRows));
     }
@@ -249,7 +249,7 @@ export class NewRoundController {
     const unsent = round.recipients.filter((recipient) => recipient.status === 'pending');
     this.views.render(
       response,
-      'rounds/confirm-send',
+      'rounds/new-confirm',
       {
         title: 'Kontrollera och skicka remissen',
         round,
