@@ -246,8 +246,7 @@ describe('staff pages: opening a round on a case (/cases/:id/rounds/new)', () =>
       [roundId],
     );
     expect(statuses.every((row) => row.status === 'sent')).toBe(true);
-    // The flash waits for the next page (the round's page is someone else's; the start page shows it).
-    const next = await agent.get('/').expect(200);
+    const next = await agent.get(`/rounds/${roundId}`).expect(200);
     expect(pageText(next.text)).toContain('Remissen skickades till 5 mottagare');
 
     // Sending again sends nothing more.
