@@ -6,7 +6,6 @@ import { assertDaysInRange, DEADLINE_RANGE } from '../common/calendar-day.js';
 import { Clock } from '../common/clock.js';
 import { DomainError, type FieldProblem } from '../common/domain-error.js';
 import { parseId } from '../common/parse-id.pipe.js';
-import { nonWorkingReason, weekdayName } from '../common/working-days.js';
 import { CasesService } from '../cases/cases.service.js';
 import { DocumentsService } from '../documents/documents.service.js';
 import { ORGANISATION_KINDS, type OrganisationKind } from '../organisations/organisation-kind.js';
@@ -16,7 +15,6 @@ import { CreateRoundDto } from '../referral-rounds/dto/round-input.dto.js';
 import { RoundDeskService } from '../referral-rounds/round-desk.service.js';
 import { RoundDispatchService } from '../referral-rounds/round-dispatch.service.js';
 import { RoundQueriesService } from '../referral-rounds/round-queries.service.js';
-import { deadlineWarnings, RECOMMENDED_MINIMUM_DAYS } from '../referral-rounds/round-rules.js';
 import { RoundsService } from '../referral-rounds/rounds.service.js';
 import type { Choice } from './form-fields.js';
 import {
@@ -28,6 +26,7 @@ import {
   type FormError,
   type FormState,
 } from './forms.js';
+import { swedishWarnings } from './send-warnings.js';
 import { WebActor, WebPages } from './web-auth.guard.js';
 import { WebViews } from './web-views.js';
 
@@ -434,21 +433,6 @@ function singleProblem(details: unknown): FieldProblem[] {
   const { field, message } = details as { field?: unknown; message?: unknown };
   if (typeof field !== 'string') return [];
   return [{ field, messages: [typeof message === 'string' ? message : ''] }];
-}
-
-/** The send's warnings (the same rules as `POST /api/rounds/:id/send`) in Swedish. */
-export function swedishWarnings(deadline: string, today: string): string[] {
-  return deadlineWarnings(deadline, today).map((warning) => {
-    if (warning.code === 'deadline_not_working_day') {
-      const reason = nonWorkingReason(deadline) ?? weekdayName(deadline);
-      const weekday = weekdayName(deadline);
-      return reason === weekday
-        ? `Sista svarsdag ${deadline} är en ${weekday}, inte en arbetsdag.`
-        : `Sista svarsdag ${deadline} är en helgdag (${reason}, en ${weekday}), inte en arbetsdag.`;
-    }
-    const match = /gives (-?\d+) days/.exec(warning.message);
-    return `Remisstiden blir ${match?.[1] ?? 'färre än ' + RECOMMENDED_MINIMUM_DAYS} dagar; minst ${RECOMMENDED_MINIMUM_DAYS} dagar rekommenderas.`;
-  });
 }
 
 function reminderText(

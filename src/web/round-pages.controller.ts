@@ -18,7 +18,6 @@ import type { Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { parseId } from '../common/parse-id.pipe.js';
-import { daysBetween, nonWorkingReason } from '../common/working-days.js';
 import { GrantExtensionDto } from '../deadlines/dto/deadline.dto.js';
 import { ExtensionsService } from '../deadlines/extensions.service.js';
 import { RemindersService } from '../deadlines/reminders.service.js';
@@ -29,7 +28,6 @@ import type { RecipientDto, RoundDto } from '../referral-rounds/dto/round.dto.js
 import { CloseRoundDto, RoundQueryDto } from '../referral-rounds/dto/round-input.dto.js';
 import { RoundDispatchService } from '../referral-rounds/round-dispatch.service.js';
 import { RoundQueriesService } from '../referral-rounds/round-queries.service.js';
-import { deadlineWarnings } from '../referral-rounds/round-rules.js';
 import type { RecipientViewStatus, RoundStatus } from '../referral-rounds/round-status.js';
 import { RoundsService } from '../referral-rounds/rounds.service.js';
 import { CompilationService, DOCX_TYPE } from '../responses/compilation.service.js';
@@ -50,6 +48,7 @@ import {
   type FormError,
   type FormState,
 } from './forms.js';
+import { swedishWarnings } from './send-warnings.js';
 import { WebActor, WebPages } from './web-auth.guard.js';
 import { WebViews } from './web-views.js';
 
@@ -244,11 +243,7 @@ export class RoundPagesController {
       title: 'Bekräfta utskick',
       round: { ...round, label: roundLabel(round) },
       unsent: consultees(round.recipients.filter((r) => r.status === 'pending').length),
-      warnings: deadlineWarnings(round.deadline, today).map((warning) =>
-        warning.code === 'short_deadline'
-          ? `Svarstiden är bara ${daysBetween(today, round.deadline)} dagar. Minst 21 dagar rekommenderas.`
-          : `Sista svarsdag ${round.deadline} infaller på ${nonWorkingReason(round.deadline)}, som inte är en arbetsdag.`,
-      ),
+      warnings: swedishWarnings(round.deadline, today),
     });
   }
 

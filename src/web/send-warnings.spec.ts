@@ -1,4 +1,4 @@
-import { swedishWarnings } from './new-round.controller.js';
+import { swedishWarnings } from './send-warnings.js';
 
 describe('the new-round page’s warnings before sending', () => {
   it('names a weekend, a holiday and a short time in Swedish, by the send’s own rules', () => {
@@ -10,7 +10,7 @@ describe('the new-round page’s warnings before sending', () => {
       'Sista svarsdag 2027-06-06 är en helgdag (nationaldagen, en söndag), inte en arbetsdag.',
     ]);
     expect(swedishWarnings('2027-06-07', '2027-05-31')).toEqual([
-      'Remisstiden blir 7 dagar; minst 21 dagar rekommenderas.',
+      'Svarstiden är bara 7 dagar. Minst 21 dagar rekommenderas.',
     ]);
     expect(swedishWarnings('2027-06-07', '2027-05-17')).toEqual([]);
   });
