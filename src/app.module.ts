@@ -14,6 +14,9 @@ import { ReferralRoundsModule } from './referral-rounds/referral-rounds.module.j
 import { ResponsesModule } from './responses/responses.module.js';
 import { SecurityLogModule } from './security-log/security-log.module.js';
 import { UsersModule } from './users/users.module.js';
+import { DeskPagesModule } from './web/desk-pages.module.js';
+import { CasePagesModule } from './web/case-pages.module.js';
+import { RoundPagesModule } from './web/round-pages.module.js';
 import { WebModule } from './web/web.module.js';
 import { PROCESSOR_MODULES } from './worker.module.js';
 
@@ -38,6 +41,9 @@ export class AppModule {
         HealthModule,
         OutboxAdminModule,
         WebModule,
+        DeskPagesModule,
+        CasePagesModule,
+        RoundPagesModule,
         ...(config.appRole === 'all' ? PROCESSOR_MODULES : []),
       ],
     };

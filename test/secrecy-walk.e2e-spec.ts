@@ -41,6 +41,7 @@ describe('secrecy: every GET route', () => {
       '/api/cases/{id}': cases.map((id) => ({ id })),
       '/api/cases/{caseId}/documents': cases.map((caseId) => ({ caseId })),
       '/api/cases/{caseId}/rounds': cases.map((caseId) => ({ caseId })),
+      '/api/cases/{caseId}/history': cases.map((caseId) => ({ caseId })),
       '/api/documents/{id}': documents.map((id) => ({ id })),
       '/api/documents/{id}/content': documents.map((id) => ({ id })),
       '/api/rounds/{id}': [{ id: s.roundId }],

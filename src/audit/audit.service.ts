@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, LessThan, Repository } from 'typeorm';
+import { EntityManager, In, LessThan, Repository } from 'typeorm';
 import type { Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
 import { readsEverySecret, Secrecy } from '../common/secrecy.js';
@@ -54,6 +54,38 @@ export class AuditService {
       where.id = LessThan(beforeId);
     }
     const rows = await this.events.find({ where, order: { id: 'DESC' }, take: limit + 1 });
+    return this.redactedPage(rows, limit, actor);
+  }
+
+  /**
+   * The log of several subjects together (a case and its documents), newest first, with the
+   * same cursor and the same redaction as {@link list}.
+   */
+  async listForSubjects(
+    subjects: { entity: string; ids: (string | number)[] }[],
+    query: { cursor?: string; limit?: number },
+    actor: Actor,
+  ): Promise<Page<AuditEventDto>> {
+    const limit = query.limit ?? 50;
+    const beforeId =
+      query.cursor !== undefined ? decodeCursor(query.cursor, ['string'])[0] : undefined;
+    const where = subjects
+      .filter((subject) => subject.ids.length > 0)
+      .map((subject) => ({
+        entity: subject.entity,
+        entityId: In(subject.ids.map(String)),
+        ...(beforeId !== undefined ? { id: LessThan(String(beforeId)) } : {}),
+      }));
+    if (where.length === 0) return { items: [], nextCursor: null };
+    const rows = await this.events.find({ where, order: { id: 'DESC' }, take: limit + 1 });
+    return this.redactedPage(rows, limit, actor);
+  }
+
+  private async redactedPage(
+    rows: AuditEvent[],
+    limit: number,
+    actor: Actor,
+  ): Promise<Page<AuditEventDto>> {
     const page = rows.slice(0, limit);
     const secret = readsEverySecret(actor)
       ? new Set<AuditEvent>()

@@ -10,5 +10,6 @@ import { RemindersService } from './reminders.service.js';
   imports: [MailModule, ReminderSweepModule],
   controllers: [DeadlinesController],
   providers: [ExtensionsService, RemindersService],
+  exports: [ExtensionsService, RemindersService],
 })
 export class DeadlinesModule {}

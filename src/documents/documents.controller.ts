@@ -29,6 +29,9 @@ import { UploadThrottlerGuard } from '../auth/upload-throttler.guard.js';
 import { CASE_READERS } from '../cases/cases.controller.js';
 import type { Actor } from '../common/actor.js';
 import { parseId } from '../common/parse-id.pipe.js';
+import { AuditPageDto } from '../audit/dto/audit-event.dto.js';
+import { PageQueryDto } from '../common/pagination.js';
+import { CaseHistoryService } from './case-history.service.js';
 import { DiscardUploadInterceptor } from './discard-upload.interceptor.js';
 import { fileResponse } from './file-response.js';
 import { DocumentsService, type UploadedFile as UploadedFileData } from './documents.service.js';
@@ -109,5 +112,24 @@ export class DocumentsController {
     @CurrentActor() actor: Actor,
   ): Promise<StreamableFile> {
     return fileResponse(await this.documents.content(id, actor));
+  }
+}
+
+@ApiTags('documents')
+@ApiBearerAuth()
+@Controller('api/cases/:caseId/history')
+export class CaseHistoryController {
+  constructor(private readonly history: CaseHistoryService) {}
+
+  /** What happened to the case and its documents, newest first: the audit rows, redacted. */
+  @Get()
+  @Roles(...CASE_READERS)
+  @ApiOkResponse({ type: AuditPageDto })
+  list(
+    @Param('caseId', parseId('caseId')) caseId: number,
+    @Query() query: PageQueryDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<AuditPageDto> {
+    return this.history.history(caseId, query, actor);
   }
 }

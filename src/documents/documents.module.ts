@@ -1,6 +1,11 @@
 import { Module } from '@nestjs/common';
 import { CasesModule } from '../cases/cases.module.js';
-import { CaseDocumentsController, DocumentsController } from './documents.controller.js';
+import { CaseHistoryService } from './case-history.service.js';
+import {
+  CaseDocumentsController,
+  CaseHistoryController,
+  DocumentsController,
+} from './documents.controller.js';
 import { DocumentsService } from './documents.service.js';
 import { StorageModule } from './storage/storage.module.js';
 import { uploadsModule } from './uploads.js';
@@ -11,8 +16,8 @@ import { uploadsModule } from './uploads.js';
     StorageModule,
     uploadsModule({ files: 1, fields: 10, fieldSize: 64 * 1024 }),
   ],
-  controllers: [CaseDocumentsController, DocumentsController],
-  providers: [DocumentsService],
-  exports: [DocumentsService],
+  controllers: [CaseDocumentsController, CaseHistoryController, DocumentsController],
+  providers: [DocumentsService, CaseHistoryService],
+  exports: [DocumentsService, CaseHistoryService],
 })
 export class DocumentsModule {}

@@ -15,6 +15,6 @@ import { MeetingsService } from './meetings.service.js';
   imports: [OrganisationsModule, DocumentsModule, StorageModule, MailModule, WordModule],
   controllers: [MeetingsController, ParagraphSequenceController],
   providers: [MeetingsService, MeetingItemsService, ExtractsService, ExtractDispatchService],
-  exports: [ExtractsService],
+  exports: [ExtractsService, MeetingsService],
 })
 export class MeetingsModule {}

@@ -26,6 +26,12 @@ import { assertMayRecordFor, mayRecordFor } from './meeting-access.js';
 import { assertMeetingTransition } from './meeting-status.js';
 import { Meeting, MeetingItem } from './meeting.entity.js';
 
+/** A paragraph on a case with the meeting it was recorded in. */
+export interface CaseParagraphDto {
+  item: ItemDto;
+  meeting: MeetingDto;
+}
+
 // sammanträden: recording, holding, adjusting (justering) and the notice (anslag)
 @Injectable()
 export class MeetingsService {
@@ -139,6 +145,43 @@ export class MeetingsService {
     if (!item) throw DomainError.notFound('Item', itemId);
     const [dto] = await this.itemsAsSeenBy(manager, actor, item.organisationId, [item]);
     return dto;
+  }
+
+  /**
+   * The paragraphs recorded on a case, oldest meeting first, each with its meeting, and redacted
+   * for the actor by the same rule as {@link get} (per meeting, since who keeps the minutes
+   * differs between organisations).
+   */
+  async itemsForCase(caseId: number, actor: Actor): Promise<CaseParagraphDto[]> {
+    const manager = this.dataSource.manager;
+    const items = await manager.find(MeetingItem, {
+      where: { caseId },
+      order: { id: 'ASC' },
+      take: 200,
+    });
+    if (items.length === 0) return [];
+    const meetings = await manager.find(Meeting, {
+      where: { id: In([...new Set(items.map((item) => item.meetingId))]) },
+      relations: { organisation: true },
+    });
+    const meetingById = new Map(meetings.map((meeting) => [meeting.id, meeting]));
+    const result: CaseParagraphDto[] = [];
+    for (const meeting of meetings) {
+      const own = items.filter((item) => item.meetingId === meeting.id);
+      const seen = await this.itemsAsSeenBy(manager, actor, meeting.organisationId, own);
+      for (const item of seen) {
+        result.push({
+          item,
+          meeting: this.toDto(meetingById.get(item.meetingId)!, meeting.organisation!.name),
+        });
+      }
+    }
+    return result.sort(
+      (a, b) =>
+        a.meeting.date.localeCompare(b.meeting.date) ||
+        a.meeting.id - b.meeting.id ||
+        a.item.paragraph - b.item.paragraph,
+    );
   }
 
   /** Paragraphs as the actor may see them: one lookup of their cases, one of the actor's reach. */

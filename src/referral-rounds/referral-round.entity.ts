@@ -133,6 +133,11 @@ export class ReferralRoundDocument {
 })
 @Index('ix_referral_round_recipient_organisation', ['organisationId', 'id'])
 @Index('ix_referral_round_recipient_own_case', ['ownCaseId'])
+// The start page: the latest failed deliveries, the answers of the last days, and who is due by a
+// day under an extension.
+@Index('ix_referral_round_recipient_status_failed', ['status', 'failedAt'])
+@Index('ix_referral_round_recipient_status_answered', ['status', 'answeredAt'])
+@Index('ix_referral_round_recipient_status_extended', ['status', 'extendedDeadline'])
 export class RoundRecipient {
   @PrimaryGeneratedColumn({ unsigned: true })
   id: number;

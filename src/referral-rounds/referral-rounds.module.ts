@@ -8,6 +8,7 @@ import { WordModule } from '../word/word.module.js';
 import { ConsulteeCases } from './consultee-cases.service.js';
 import { RespondController } from './respond.controller.js';
 import { RespondService } from './respond.service.js';
+import { RoundDeskService } from './round-desk.service.js';
 import { RoundDispatchService } from './round-dispatch.service.js';
 import { RoundQueriesService } from './round-queries.service.js';
 import {
@@ -29,7 +30,15 @@ import { SecureLinks } from './secure-links.service.js';
     RespondService,
     SecureLinks,
     ConsulteeCases,
+    RoundDeskService,
   ],
-  exports: [RoundsService, RoundQueriesService, RoundDispatchService, RespondService, SecureLinks],
+  exports: [
+    RoundDeskService,
+    RoundsService,
+    RoundQueriesService,
+    RoundDispatchService,
+    RespondService,
+    SecureLinks,
+  ],
 })
 export class ReferralRoundsModule {}

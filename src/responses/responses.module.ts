@@ -31,5 +31,6 @@ import { ResponsesService } from './responses.service.js';
     CompilationService,
     MemoService,
   ],
+  exports: [ResponsesService, ResponseQueriesService, CompilationService],
 })
 export class ResponsesModule {}

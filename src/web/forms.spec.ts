@@ -84,4 +84,19 @@ describe('staff page forms', () => {
     expect(formErrorsOf(FORM, DomainError.notFound('case', 1))).toBeNull();
     expect(formErrorsOf(FORM, new Error('x'))).toBeNull();
   });
+
+  it('asks to choose a missing field that is picked from a list', () => {
+    const form: FormDefinition = {
+      organisationId: { label: 'Organisation', kind: 'number', chosen: true },
+      title: { label: 'Rubrik' },
+    };
+    const refused = DomainError.validation([
+      { field: 'organisationId', messages: ['organisationId is required'] },
+      { field: 'title', messages: ['title is required'] },
+    ]);
+    expect(formErrorsOf(form, refused)).toEqual([
+      { field: 'organisationId', message: 'Välj organisation' },
+      { field: 'title', message: 'Fyll i rubrik' },
+    ]);
+  });
 });

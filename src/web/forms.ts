@@ -9,6 +9,8 @@ export interface FieldDefinition {
   /** The field's label as the page shows it; error messages name it. */
   label: string;
   kind?: FieldKind;
+  /** Chosen from a list (select, radios): a missing value reads "Välj …", not "Fyll i …". */
+  chosen?: boolean;
 }
 
 /** A page's form: its fields by name (the DTO's property names, which are also the ids). */
@@ -83,10 +85,29 @@ export async function formToDto<T extends object>(
   return (await pipe.transform(formToBody(form, body), { type: 'body', metatype: dto })) as T;
 }
 
+/**
+ * Validates a body the page has put together itself (for instance an answer's comments and
+ * decision as the JSON strings a multipart request carries) with the API's ValidationPipe.
+ */
+export async function bodyToDto<T extends object>(
+  dto: Type<T>,
+  body: Record<string, unknown>,
+): Promise<T> {
+  return (await pipe.transform(body, { type: 'body', metatype: dto })) as T;
+}
+
 // The API's English messages, most specific first; `label` is the field's label.
 const TRANSLATIONS: [RegExp, (label: string, match: RegExpExecArray) => string][] = [
   [/ is required$/, (label) => `Fyll i ${lower(label)}`],
   [/should not be empty|must not be empty|must not be blank/, (label) => `Fyll i ${lower(label)}`],
+  [
+    /must be today \((\d{4}-\d{2}-\d{2})\) or later/,
+    (label, m) => `${label} har redan passerat; välj i dag (${m[1]}) eller senare`,
+  ],
+  [
+    /must be at most (\d+) years ahead \(on or before (\d{4}-\d{2}-\d{2})\)/,
+    (label, m) => `${label} får vara högst ${m[1]} år framåt (senast ${m[2]})`,
+  ],
   [/should not exist/, (label) => `Fältet ${lower(label)} hör inte till formuläret`],
   [
     /(shorter than or equal to|at most|longest) (\d+)/,
@@ -158,7 +179,14 @@ export function formErrorsOf(form: FormDefinition, error: unknown): FormError[] 
     if (seen.has(field)) continue;
     seen.add(field);
     const label = form[field]?.label ?? field;
-    errors.push({ field, message: swedishMessage(label, problem.messages[0] ?? '') });
+    const message = swedishMessage(label, problem.messages[0] ?? '');
+    errors.push({
+      field,
+      message:
+        form[field]?.chosen && message.startsWith('Fyll i ')
+          ? `Välj ${message.slice('Fyll i '.length)}`
+          : message,
+    });
   }
   const order = Object.keys(form);
   const rank = (field: string) => (order.includes(field) ? order.indexOf(field) : order.length);
