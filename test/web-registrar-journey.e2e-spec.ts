@@ -5,11 +5,13 @@ import {
   addDays,
   holidayOn,
   workingDayOnOrAfter,
+  weekdayName,
   type Holiday,
 } from '../src/common/working-days.js';
 import {
   describeInBrowser,
   describeFocus,
+  elementsPastRightEdge,
   expectNoAxeViolations,
   launchBrowser,
   newPage,
@@ -109,18 +111,16 @@ describeInBrowser('the registrar’s journey in a browser, through the pages onl
   let roundId: number;
   let visited = 0;
 
-  /** Every page the journey lands on: axe, reflow at 320 px, and two screenshots. */
+  /** Every page the journey lands on: two screenshots, axe, and reflow at 320 px. */
   const check = async (name: string, on: Page = page) => {
+    visited += 1;
+    await screenshot(on, `journey-${String(visited).padStart(2, '0')}-${name}`);
     await expectNoAxeViolations(on, name);
     const before = on.viewportSize();
     await on.setViewportSize({ width: 320, height: 640 });
-    expect({ page: name, scrollsSideways: await scrollsSideways(on) }).toEqual({
-      page: name,
-      scrollsSideways: false,
-    });
+    const sideways = (await scrollsSideways(on)) ? await elementsPastRightEdge(on) : [];
     if (before) await on.setViewportSize(before);
-    visited += 1;
-    await screenshot(on, `journey-${String(visited).padStart(2, '0')}-${name}`);
+    expect({ page: name, sideways }).toEqual({ page: name, sideways: [] });
   };
   /** Clicks what leads to another page and waits for it. */
   const follow = async (action: () => Promise<unknown>, on: Page = page) => {
@@ -249,12 +249,11 @@ describeInBrowser('the registrar’s journey in a browser, through the pages onl
     await follow(() => page.getByRole('button', { name: 'Spara och granska' }).click());
 
     // The check before sending: the holiday is named, nothing has gone out yet.
-    expect(
-      await page.getByRole('heading', { name: 'Kontrollera innan du skickar' }).isVisible(),
-    ).toBe(true);
-    const main = await mainText();
-    expect(main).toContain(deadline);
-    expect(main).toContain(holiday.name);
+    const warnings = page.locator('#warnings');
+    expect(await warnings.getByRole('heading').innerText()).toBe('Kontrollera innan du skickar');
+    expect(await warnings.getByRole('listitem').allInnerTexts()).toEqual([
+      `Sista svarsdag ${deadline} är en helgdag (${holiday.name}, en ${weekdayName(deadline)}), inte en arbetsdag.`,
+    ]);
     const [round] = await t.sql<{ id: number; status: string; sections: string }>(
       'SELECT id, status, sections FROM referral_round WHERE case_id = ?',
       [caseId],
@@ -267,13 +266,9 @@ describeInBrowser('the registrar’s journey in a browser, through the pages onl
   });
 
   it('4. sends on confirmation and sees every consultee as sent', async () => {
-    await follow(() =>
-      page.getByRole('button', { name: /^(Skicka remissen|Bekräfta och skicka)$/ }).click(),
-    );
+    await follow(() => page.getByRole('button', { name: 'Skicka remissen', exact: true }).click());
     expect(path()).toBe(`/rounds/${roundId}`);
-    expect(await flash()).toMatch(
-      /^Remissen (skickades till 5 mottagare|är skickad till 5 remissinstanser)$/,
-    );
+    expect(await flash()).toBe('Remissen skickades till 5 mottagare');
     // `köad` until the mail server has taken each invitation, then `skickad`.
     await waitFor(
       () => sink.mails.length,
@@ -340,7 +335,7 @@ describeInBrowser('the registrar’s journey in a browser, through the pages onl
     const rows = await matrix();
     const silent = rows.find(([name]) => name === SILENT)!;
     expect(silent[1]).toBe('skickad');
-    expect(silent[2].replace(/\s+/g, ' ')).toBe(`${deadline} anstånd till ${extendedTo}`);
+    expect(silent[2]).toBe(`anstånd till ${extendedTo}`);
     for (const row of rows.filter(([name]) => name !== SILENT)) {
       expect(row[2]).toBe(deadline);
     }
@@ -406,7 +401,11 @@ describeInBrowser('the registrar’s journey in a browser, through the pages onl
       await press('sign in');
       expect(path(keyboard)).toBe('/');
 
-      await tabTo(keyboard.getByRole('link', { name: 'Ärenden', exact: true }));
+      await tabTo(
+        keyboard
+          .getByRole('navigation', { name: 'Huvudmeny' })
+          .getByRole('link', { name: 'Ärenden', exact: true }),
+      );
       await press('Ärenden');
       await tabTo(keyboard.getByRole('link', { name: ks, exact: true }));
       await press(ks);
@@ -436,15 +435,13 @@ describeInBrowser('the registrar’s journey in a browser, through the pages onl
         await keyboard.getByRole('heading', { name: 'Kontrollera innan du skickar' }).count(),
       ).toBe(0);
 
-      await tabTo(
-        keyboard.getByRole('button', { name: /^(Skicka remissen|Bekräfta och skicka)$/ }),
-      );
+      await tabTo(keyboard.getByRole('button', { name: 'Skicka remissen', exact: true }));
       await press('send');
       const roundPath = path(keyboard);
       expect(roundPath).toMatch(/^\/rounds\/\d+$/);
       expect(roundPath).not.toBe(`/rounds/${roundId}`);
-      expect(await keyboard.getByRole('status').innerText()).toMatch(
-        / 4 (mottagare|remissinstanser)$/,
+      expect(await keyboard.getByRole('status').innerText()).toBe(
+        'Remissen skickades till 4 mottagare',
       );
       const [round] = await t.sql<{ status: string; title: string; deadline: string }>(
         'SELECT status, title, deadline FROM referral_round WHERE id = ?',
