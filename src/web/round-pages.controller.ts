@@ -468,6 +468,8 @@ export class RoundPagesController {
           receivedViaLabel: RECEIVED_VIA_LABELS[answer.receivedVia],
         })),
         mayAct: actions,
+        // Resend, extension and a paper answer exist only while the round is out.
+        rowActions: actions && round.status === 'sent',
         maySend: actions && open && round.recipients.some((r) => r.status === 'pending'),
         mayClose: actions && open,
         sendForm: action === 'send' ? form : emptyForm(),
