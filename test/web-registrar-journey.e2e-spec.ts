@@ -286,6 +286,7 @@ describeInBrowser('the registrar’s journey in a browser, through the pages onl
       CONSULTEES.map((name) => EMAIL[name]).sort(),
     );
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(ROUND_TITLE);
+    expect(await page.getByRole('columnheader', { name: 'Åtgärder' }).count()).toBe(1);
     await check('round-sent');
   });
 
@@ -366,6 +367,8 @@ describeInBrowser('the registrar’s journey in a browser, through the pages onl
     expect(main).toContain(`stängd ${today}`);
     expect(main).toContain(CLOSE_REASON);
     expect(await page.getByRole('button', { name: 'Stäng remissen' }).count()).toBe(0);
+    // Nothing more can be done per consultee, and the matrix says so by having no such column.
+    expect(await page.getByRole('columnheader', { name: 'Åtgärder' }).count()).toBe(0);
     const [round] = await t.sql<{ status: string; closedReason: string }>(
       'SELECT status, closed_reason AS closedReason FROM referral_round WHERE id = ?',
       [roundId],
