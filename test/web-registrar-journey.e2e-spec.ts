@@ -349,7 +349,7 @@ describeInBrowser('the registrar’s journey in a browser, through the pages onl
       page.getByRole('link', { name: /remissammanställningen/ }).click(),
     ]);
     expect(download.suggestedFilename()).toMatch(/\.docx$/);
-    const text = await docxText(readFileSync((await download.path())!));
+    const text = await docxText(readFileSync((await download.path())));
     expect(text).toContain('Remissammanställning');
     expect(text).toContain(ROUND_TITLE);
     expect(text).toContain(SFN);
