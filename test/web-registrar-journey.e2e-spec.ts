@@ -349,7 +349,7 @@ describeInBrowser('the registrar’s journey in a browser, through the pages onl
       page.getByRole('link', { name: /remissammanställningen/ }).click(),
     ]);
     expect(download.suggestedFilename()).toMatch(/\.docx$/);
-    const text = await docxText(readFileSync((await download.path())));
+    const text = await docxText(readFileSync(await download.path()));
     expect(text).toContain('Remissammanställning');
     expect(text).toContain(ROUND_TITLE);
     expect(text).toContain(SFN);
@@ -375,6 +375,16 @@ describeInBrowser('the registrar’s journey in a browser, through the pages onl
     );
     expect(round).toEqual({ status: 'closed', closedReason: CLOSE_REASON });
     await check('round-closed');
+
+    // The committee that never answered finds its link closed with the round.
+    const consultee = await newPage(browser);
+    const closedLink = await consultee.goto(LINK.exec(sink.to(EMAIL[SILENT])[0].text)![0]);
+    expect(closedLink!.status()).toBe(404);
+    expect(await consultee.getByRole('heading', { level: 1 }).innerText()).toBe(
+      'Länken fungerar inte',
+    );
+    await check('respond-closed', consultee);
+    await consultee.close();
 
     // The follow-up list shows it closed as well.
     await follow(() =>
