@@ -13,6 +13,7 @@ import {
   describeFocus,
   elementsPastRightEdge,
   expectNoAxeViolations,
+  focusOutline,
   launchBrowser,
   newPage,
   pressTabUntil,
@@ -403,8 +404,13 @@ describeInBrowser('the registrar’s journey in a browser, through the pages onl
       await Promise.all([keyboard.waitForNavigation(), keyboard.keyboard.press(key)]);
       return name;
     };
-    const tabTo = (target: Parameters<typeof pressTabUntil>[1]) =>
-      pressTabUntil(keyboard, target, { limit: 200 });
+    /** Controls reached without a visible focus indicator (an outline of 2 px or more). */
+    const unseen: string[] = [];
+    const tabTo = async (target: Parameters<typeof pressTabUntil>[1]) => {
+      await pressTabUntil(keyboard, target, { limit: 200 });
+      const [style, width] = (await focusOutline(keyboard)).split(' ');
+      if (style === 'none' || !(parseFloat(width) >= 2)) unseen.push(await describeFocus(keyboard));
+    };
     try {
       await keyboard.goto(`${base}/login`);
       await tabTo(keyboard.getByLabel('E-postadress', { exact: true }));
@@ -465,6 +471,7 @@ describeInBrowser('the registrar’s journey in a browser, through the pages onl
         title: 'Remiss med tangentbordet',
         deadline: plainDay,
       });
+      expect(unseen).toEqual([]);
     } finally {
       await keyboard.close();
     }
