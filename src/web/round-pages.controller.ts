@@ -467,7 +467,8 @@ export class RoundPagesController {
           positionLabel: POSITION_LABELS[answer.position],
           receivedViaLabel: RECEIVED_VIA_LABELS[answer.receivedVia],
         })),
-        mayAct: actions,
+        // Per-consultee actions exist only while the round is out.
+        mayAct: actions && round.status === 'sent',
         maySend: actions && open && round.recipients.some((r) => r.status === 'pending'),
         mayClose: actions && open,
         sendForm: action === 'send' ? form : emptyForm(),
