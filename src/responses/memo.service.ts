@@ -12,6 +12,7 @@ import type { AppConfig } from '../config/env.schema.js';
 import { Case } from '../cases/case.entity.js';
 import type { Document } from '../documents/document.entity.js';
 import { Organisation } from '../organisations/organisation.entity.js';
+import { markRecipientOpened } from '../referral-rounds/recipient-opened.js';
 import { loadRecipients } from '../referral-rounds/recipient-rows.js';
 import { ReferralRound } from '../referral-rounds/referral-round.entity.js';
 import { RoundQueriesService } from '../referral-rounds/round-queries.service.js';
@@ -74,6 +75,10 @@ export class MemoService {
       );
     }
     const round = await manager.findOneByOrFail(ReferralRound, { id: recipient.roundId });
+    // The consultee's own people opening its memo have opened the remiss; the sender's have not.
+    if (round.status === 'sent' && actor.organisationIds.includes(recipient.organisationId)) {
+      await markRecipientOpened(manager, recipient.id, this.clock.now());
+    }
     const owner = await manager.findOneByOrFail(Case, { id: round.caseId });
     const documents = await this.rounds.documents(manager, round.id);
     const secrecy = this.secrecy(actor, owner, documents, recipient.organisationId);
