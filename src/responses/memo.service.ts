@@ -75,10 +75,6 @@ export class MemoService {
       );
     }
     const round = await manager.findOneByOrFail(ReferralRound, { id: recipient.roundId });
-    // The consultee's own people opening its memo have opened the remiss; the sender's have not.
-    if (round.status === 'sent' && actor.organisationIds.includes(recipient.organisationId)) {
-      await markRecipientOpened(manager, recipient.id, this.clock.now());
-    }
     const owner = await manager.findOneByOrFail(Case, { id: round.caseId });
     const documents = await this.rounds.documents(manager, round.id);
     const secrecy = this.secrecy(actor, owner, documents, recipient.organisationId);
@@ -132,6 +128,10 @@ export class MemoService {
       this.wording,
       this.logo,
     );
+    // The consultee's own people drafting its memo have opened the remiss; the sender's have not.
+    if (round.status === 'sent' && actor.organisationIds.includes(recipient.organisationId)) {
+      await markRecipientOpened(manager, recipient.id, this.clock.now());
+    }
     const fileName = safeFileName(`Tjänsteskrivelse ${recipient.ownCaseNumber}.docx`);
     return { bytes, fileName };
   }

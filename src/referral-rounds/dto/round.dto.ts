@@ -92,7 +92,7 @@ export class RecipientDto {
     format: 'date-time',
     description:
       'When the consultee first opened the remiss: its link (page, JSON or a document) or, ' +
-      "signed in, its memo; null until then. Set once and kept; not a status of its own",
+      'signed in, its memo; null until then. Set once and kept; not a status of its own',
   })
   openedAt: string | null;
 
