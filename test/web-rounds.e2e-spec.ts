@@ -324,10 +324,10 @@ describe('staff pages: referral rounds', () => {
     expect(before.text).toMatch(/<th scope="col">Skickad<\/th>\s*<th scope="col">Öppnad<\/th>/);
     expect(cellsOf(before.text, 'Nämnd 1')[4]).toBe('–');
     const mail = await waitFor(
-      async () => sink.to('namnd1@kalmar.test')[0],
+      () => sink.to('namnd1@kalmar.test')[0],
       (found) => found !== undefined,
     );
-    const token = /\/respond\/([A-Za-z0-9_-]{43})/.exec(mail!.text)![1];
+    const token = /\/respond\/([A-Za-z0-9_-]{43})/.exec(mail.text)![1];
     await t.http().get(`/respond/${token}`).expect(200);
     const openedAt = async () =>
       (
