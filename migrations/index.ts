@@ -8,6 +8,7 @@ import { CreateMeetings1795380000000 } from './1795380000000-CreateMeetings.js';
 import { LinkConsulteeCases1795390000000 } from './1795390000000-LinkConsulteeCases.js';
 import { ReconcileMailOutbox1795400000000 } from './1795400000000-ReconcileMailOutbox.js';
 import { EndSessionsAndLogSecurityEvents1795404000000 } from './1795404000000-EndSessionsAndLogSecurityEvents.js';
+import { RecordWhenRemissOpened1796042817350 } from './1796042817350-RecordWhenRemissOpened.js';
 import { IndexRecipientsForTheDesk1796047318000 } from './1796047318000-IndexRecipientsForTheDesk.js';
 
 export const MIGRATIONS = [
@@ -20,5 +21,6 @@ export const MIGRATIONS = [
   LinkConsulteeCases1795390000000,
   ReconcileMailOutbox1795400000000,
   EndSessionsAndLogSecurityEvents1795404000000,
+  RecordWhenRemissOpened1796042817350,
   IndexRecipientsForTheDesk1796047318000,
 ];

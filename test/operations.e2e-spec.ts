@@ -71,6 +71,7 @@ describe('operations', () => {
         '/api/auth/me',
         '/api/cases',
         '/api/cases/{caseId}/documents',
+        '/api/cases/{caseId}/history',
         '/api/cases/{caseId}/rounds',
         '/api/cases/{id}',
         '/api/cases/{id}/close',

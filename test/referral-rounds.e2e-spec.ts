@@ -5,7 +5,7 @@ import { adminAuth, createOrganisation, createUser, TestUser } from './helpers/f
 import { pdf } from './helpers/files.js';
 import { SmtpSink, waitFor, type ReceivedMail } from './helpers/smtp-sink.js';
 import { startTestApp, TestApp } from './helpers/test-app.js';
-import { stockholmDay } from './helpers/test-clock.js';
+import { stockholmDay, testNow } from './helpers/test-clock.js';
 
 const PUBLIC_URL = 'https://remiss.exempel.se';
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -167,6 +167,11 @@ describe('referral rounds', () => {
     // Pooled SMTP: a handful of connections carry all 25 mails.
     expect(sink.connections).toBeLessThanOrEqual(5);
 
+    // Nobody has opened the remiss yet; opening the links below is what sets openedAt.
+    const unopened = (await getRound(roundId)).body as { recipients: { openedAt: unknown }[] };
+    expect(unopened.recipients).toHaveLength(25);
+    expect(unopened.recipients.every((r) => r.openedAt === null)).toBe(true);
+    const openedFrom = testNow().getTime();
     const tokens = new Set<string>();
     for (const committee of committees) {
       const [mail] = sink.to(committee.email);
@@ -208,6 +213,7 @@ describe('referral rounds', () => {
       ]);
     }
     expect(tokens.size).toBe(25);
+    const openedTo = testNow().getTime();
 
     // The Message-ID is the one stored with each outbox row; only hashes of tokens are stored.
     const rows = await t.sql<{ message_id: string; status: string; attempts: number }>(
@@ -235,6 +241,13 @@ describe('referral rounds', () => {
     );
     expect(round.recipients.every((r: { status: string }) => r.status === 'sent')).toBe(true);
     expect(round.recipients[0]).toMatchObject({ deadline, extended: false, overdue: false });
+    // Each opened its link once above: openedAt is the time of that first GET, to the millisecond.
+    for (const recipient of round.recipients as { openedAt: string }[]) {
+      expect(recipient.openedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+      const opened = Date.parse(recipient.openedAt);
+      expect(opened).toBeGreaterThanOrEqual(openedFrom);
+      expect(opened).toBeLessThanOrEqual(openedTo);
+    }
 
     // Sending again sends nothing; the relay's next passes do not either.
     const again = await send(roundId);
@@ -256,6 +269,17 @@ describe('referral rounds', () => {
   it('serves the link page in Swedish and refuses forged links with 404', async () => {
     const mail = sink.to(committees[0].email)[0];
     const token = tokenOf(mail);
+    const [{ id: roundId }] = await t.sql<{ id: number }>(
+      "SELECT id FROM referral_round WHERE title = 'Strategi för etnisk och kulturell inkludering' ORDER BY id LIMIT 1",
+    );
+    const openedAtOf = async () =>
+      (
+        (await getRound(Number(roundId))).body as {
+          recipients: { organisation: { id: number }; openedAt: string | null }[];
+        }
+      ).recipients.find((r) => r.organisation.id === committees[0].id)!.openedAt;
+    const firstOpened = await openedAtOf();
+    expect(firstOpened).not.toBeNull();
     const page = await http().get(`/respond/${token}`);
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toContain('text/html');
@@ -278,6 +302,8 @@ describe('referral rounds', () => {
       .parse(binary);
     expect(download.status).toBe(200);
     expect(sha256(download.body as Buffer)).toBe(sha256(draftBytes));
+    // Opening the page and a document again keeps the time of the first open.
+    expect(await openedAtOf()).toBe(firstOpened);
 
     const forged = token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A');
     const forgedPage = await http().get(`/respond/${forged}`);

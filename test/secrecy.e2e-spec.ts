@@ -11,7 +11,7 @@ import {
 } from './helpers/secret-case.js';
 import { SmtpSink, waitFor } from './helpers/smtp-sink.js';
 import { startTestApp, TestApp } from './helpers/test-app.js';
-import { stockholmDay } from './helpers/test-clock.js';
+import { stockholmDay, testNow } from './helpers/test-clock.js';
 
 const ZONE = 'Europe/Stockholm';
 
@@ -216,6 +216,32 @@ describe('secrecy of a confidential case', () => {
 
   describe('GET /api/inbox/:recipientId/memo.docx (A11)', () => {
     const marking = 'SEKRETESS enligt offentlighets- och sekretesslagen (2009:400)';
+
+    it('counts the consultee’s own memo as the remiss opened, not the registrar’s or a refused one', async () => {
+      const openedAt = async () =>
+        (
+          (await get(s.registrar, `/api/rounds/${s.roundId}`).expect(200)).body as {
+            recipients: { id: number; openedAt: string | null }[];
+          }
+        ).recipients.find((recipient) => recipient.id === s.recipients.sfn)!.openedAt;
+      expect(await openedAt()).toBeNull();
+      expect((await download(s.registrar, `/api/inbox/${s.recipients.sfn}/memo.docx`)).status).toBe(
+        200,
+      );
+      expect((await get(s.consulteeClerk, `/api/inbox/${s.recipients.sfn}/memo.docx`)).status).toBe(
+        403,
+      );
+      expect(await openedAt()).toBeNull();
+      const from = testNow().getTime();
+      expect((await download(s.consultee, `/api/inbox/${s.recipients.sfn}/memo.docx`)).status).toBe(
+        200,
+      );
+      const first = await openedAt();
+      expect(Date.parse(first!)).toBeGreaterThanOrEqual(from);
+      expect(Date.parse(first!)).toBeLessThanOrEqual(testNow().getTime());
+      await download(s.consultee, `/api/inbox/${s.recipients.sfn}/memo.docx`).expect(200);
+      expect(await openedAt()).toEqual(first);
+    });
 
     it('gives the consultee’s respondent the memo marked under secrecy on every page', async () => {
       const memo = await download(s.consultee, `/api/inbox/${s.recipients.sfn}/memo.docx`);

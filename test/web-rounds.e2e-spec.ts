@@ -13,7 +13,7 @@ import {
 import { createOrganisation, createUser, type TestUser } from './helpers/factories.js';
 import { pdf } from './helpers/files.js';
 import { buildSecretCase, SECRET_PATTERN, type SecretCase } from './helpers/secret-case.js';
-import { SmtpSink } from './helpers/smtp-sink.js';
+import { SmtpSink, waitFor } from './helpers/smtp-sink.js';
 import { stockholmDay } from './helpers/test-clock.js';
 import { startTestApp, type TestApp } from './helpers/test-app.js';
 import { signInPage } from './helpers/web-session.js';
@@ -310,6 +310,54 @@ describe('staff pages: referral rounds', () => {
       `anstånd till <span class="remiss-nowrap">${stockholmDay(45)}</span>`,
     );
     expect((await apiRound()).recipients[0].deadline).toBe(stockholmDay(45));
+  });
+
+  it('shows when each consultee first opened the remiss, and keeps that time', async () => {
+    const agent = await signIn(fixture.registrar);
+    /** The cells of a consultee's row in the status table. */
+    const cellsOf = (html: string, name: string) => {
+      const row = new RegExp(`<th scope="row">${name}</th>([\\s\\S]*?)</tr>`).exec(html);
+      if (!row) throw new Error(`No row for ${name}`);
+      return [...row[1].matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((cell) => cell[1]);
+    };
+    const before = await agent.get(`/rounds/${roundId}`).expect(200);
+    expect(before.text).toMatch(/<th scope="col">Skickad<\/th>\s*<th scope="col">Öppnad<\/th>/);
+    expect(cellsOf(before.text, 'Nämnd 1')[4]).toBe('–');
+    const mail = await waitFor(
+      () => sink.to('namnd1@kalmar.test')[0],
+      (found) => found !== undefined,
+    );
+    const token = /\/respond\/([A-Za-z0-9_-]{43})/.exec(mail.text)![1];
+    await t.http().get(`/respond/${token}`).expect(200);
+    const openedAt = async () =>
+      (
+        (
+          await t
+            .http()
+            .get(`/api/rounds/${roundId}`)
+            .set('Authorization', fixture.registrar.auth)
+            .expect(200)
+        ).body as {
+          recipients: { organisation: { name: string }; openedAt: string | null }[];
+        }
+      ).recipients.map((r) => [r.organisation.name, r.openedAt]);
+    const opened = new Map(await openedAt());
+    expect(opened.get('Nämnd 1')).not.toBeNull();
+    expect(opened.get('Nämnd 3')).toBeNull();
+    await t.http().get(`/api/respond/${token}`).expect(200);
+    expect(new Map(await openedAt())).toEqual(opened);
+    const instant = new Date(opened.get('Nämnd 1')!);
+    const day = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(instant);
+    const time = new Intl.DateTimeFormat('sv-SE', {
+      timeZone: 'Europe/Stockholm',
+      hour: '2-digit',
+      minute: '2-digit',
+    }).format(instant);
+    const after = await agent.get(`/rounds/${roundId}`).expect(200);
+    expect(cellsOf(after.text, 'Nämnd 1')[4]).toBe(
+      `<span class="remiss-nowrap">${day}</span> ${time}`,
+    );
+    expect(cellsOf(after.text, 'Nämnd 3')[4]).toBe('–');
   });
 
   it('resends to a consultee', async () => {

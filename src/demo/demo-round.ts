@@ -7,6 +7,7 @@ import { CasesService } from '../cases/cases.service.js';
 import { ExtensionsService } from '../deadlines/extensions.service.js';
 import { DocumentsService } from '../documents/documents.service.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
+import { markRecipientOpened } from '../referral-rounds/recipient-opened.js';
 import { loadRecipients } from '../referral-rounds/recipient-rows.js';
 import { RoundDispatchService } from '../referral-rounds/round-dispatch.service.js';
 import { RoundQueriesService } from '../referral-rounds/round-queries.service.js';
@@ -92,6 +93,8 @@ export async function seedAnswers(
         // The case number is the body's own case for the remiss, filled in by the service.
       },
     };
+    // The consultee opened the remiss before answering it (as its link or its memo would record).
+    await markRecipientOpened(app.get(DataSource).manager, recipient.id, app.get(Clock).now());
     const user = users.find((candidate) => candidate.email === answer.asUser);
     const responses = app.get(ResponsesService);
     if (user) {

@@ -14,6 +14,7 @@ interface RecipientRow {
   invitation_count: number;
   invitation_outbox_id: number | null;
   sent_at: Date | null;
+  opened_at: Date | null;
   failed_at: Date | null;
   failure_reason: string | null;
   answered_at: Date | null;
@@ -55,7 +56,7 @@ export async function loadRecipients(
   }
   const rows = await manager.query<RecipientRow[]>(
     `SELECT r.id, r.round_id, r.organisation_id, r.status, r.extended_deadline, r.email,
-            r.invitation_count, r.invitation_outbox_id, r.sent_at, r.failed_at, r.failure_reason,
+            r.invitation_count, r.invitation_outbox_id, r.sent_at, r.opened_at, r.failed_at, r.failure_reason,
             r.answered_at, r.late, r.response_id, r.own_case_id, oc.case_number AS own_case_number,
             r.created_at, r.updated_at, o.name AS organisation_name, o.kind AS organisation_kind,
             o.email AS organisation_email, o.series_code AS organisation_series_code
@@ -77,6 +78,7 @@ export async function loadRecipients(
       invitationCount: Number(row.invitation_count),
       invitationOutboxId: row.invitation_outbox_id,
       sentAt: row.sent_at,
+      openedAt: row.opened_at,
       failedAt: row.failed_at,
       failureReason: row.failure_reason,
       answeredAt: row.answered_at,

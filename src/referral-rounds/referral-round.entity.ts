@@ -180,6 +180,10 @@ export class RoundRecipient {
   @Column({ name: 'sent_at', type: 'datetime', precision: 3, nullable: true })
   sentAt: Date | null;
 
+  /** When the consultee first opened the remiss (its link or its memo); never moved after. */
+  @Column({ name: 'opened_at', type: 'datetime', precision: 3, nullable: true })
+  openedAt: Date | null;
+
   @Column({ name: 'failed_at', type: 'datetime', precision: 3, nullable: true })
   failedAt: Date | null;
 

@@ -2,12 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { HttpStatus } from '@nestjs/common';
+import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { Case } from '../cases/case.entity.js';
 import { DOCUMENT_STORAGE, type DocumentStorage } from '../documents/storage/document-storage.js';
 import type { DocumentContent } from '../documents/documents.service.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import type { RespondViewDto } from './dto/round.dto.js';
+import { markRecipientOpened } from './recipient-opened.js';
 import { RoundQueriesService } from './round-queries.service.js';
 import { SecureLinks, type LinkHolder } from './secure-links.service.js';
 
@@ -24,10 +26,15 @@ export class RespondService {
     @Inject(DOCUMENT_STORAGE) private readonly storage: DocumentStorage,
     private readonly queries: RoundQueriesService,
     private readonly links: SecureLinks,
+    private readonly clock: Clock,
   ) {}
 
   async view(token: string): Promise<RespondViewDto> {
-    const { recipient, round } = await this.resolve(token);
+    return this.viewOf(await this.resolve(token));
+  }
+
+  /** What the link shows, for a holder already resolved (see resolve). */
+  async viewOf({ recipient, round }: LinkHolder): Promise<RespondViewDto> {
     const manager = this.dataSource.manager;
     const owner = await manager.findOneByOrFail(Case, { id: round.caseId });
     const sender = await manager.findOneByOrFail(Organisation, { id: owner.organisationId });
@@ -69,10 +76,16 @@ export class RespondService {
     };
   }
 
-  /** The recipient (with its organisation) and round a live link belongs to; 404 otherwise. */
+  /**
+   * The recipient (with its organisation) and round a live link belongs to; 404 otherwise. Every
+   * use of a live link (its page, its JSON, a document, an answer) counts as the remiss opened.
+   */
   async resolve(token: string): Promise<LinkHolder> {
     const holder = await this.links.resolve(this.dataSource.manager, token);
     if (!holder) throw linkNotFound();
+    const now = this.clock.now();
+    await markRecipientOpened(this.dataSource.manager, holder.recipient.id, now);
+    holder.recipient.openedAt ??= now;
     const organisation = await this.dataSource.manager.findOneByOrFail(Organisation, {
       id: holder.recipient.organisationId,
     });

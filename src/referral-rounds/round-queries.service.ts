@@ -355,6 +355,7 @@ export class RoundQueriesService {
       invitations: recipient.invitationCount,
       sentAt: iso(delivery ? deliveredAt : recipient.sentAt),
       deliveredAt: iso(deliveredAt),
+      openedAt: iso(recipient.openedAt),
       answeredAt: iso(recipient.answeredAt),
       late: recipient.late,
       // Free texts of a confidential round: a mail server's answer can name the mailbox and more,

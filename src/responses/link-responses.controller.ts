@@ -125,7 +125,8 @@ export class LinkResponsesController {
     let view;
     let holder: LinkHolder;
     try {
-      [view, holder] = await Promise.all([this.respond.view(token), this.respond.resolve(token)]);
+      holder = await this.respond.resolve(token);
+      view = await this.respond.viewOf(holder);
     } catch (error) {
       return this.sendInvalid(error, response);
     }

@@ -12,6 +12,7 @@ import type { AppConfig } from '../config/env.schema.js';
 import { Case } from '../cases/case.entity.js';
 import type { Document } from '../documents/document.entity.js';
 import { Organisation } from '../organisations/organisation.entity.js';
+import { markRecipientOpened } from '../referral-rounds/recipient-opened.js';
 import { loadRecipients } from '../referral-rounds/recipient-rows.js';
 import { ReferralRound } from '../referral-rounds/referral-round.entity.js';
 import { RoundQueriesService } from '../referral-rounds/round-queries.service.js';
@@ -127,6 +128,10 @@ export class MemoService {
       this.wording,
       this.logo,
     );
+    // The consultee's own people drafting its memo have opened the remiss; the sender's have not.
+    if (round.status === 'sent' && actor.organisationIds.includes(recipient.organisationId)) {
+      await markRecipientOpened(manager, recipient.id, this.clock.now());
+    }
     const fileName = safeFileName(`Tjänsteskrivelse ${recipient.ownCaseNumber}.docx`);
     return { bytes, fileName };
   }

@@ -467,9 +467,8 @@ export class RoundPagesController {
           positionLabel: POSITION_LABELS[answer.position],
           receivedViaLabel: RECEIVED_VIA_LABELS[answer.receivedVia],
         })),
-        mayAct: actions,
-        // Resend, extension and a paper answer exist only while the round is out.
-        rowActions: actions && round.status === 'sent',
+        // Per-consultee actions exist only while the round is out.
+        mayAct: actions && round.status === 'sent',
         maySend: actions && open && round.recipients.some((r) => r.status === 'pending'),
         mayClose: actions && open,
         sendForm: action === 'send' ? form : emptyForm(),

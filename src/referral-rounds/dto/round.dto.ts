@@ -86,6 +86,16 @@ export class RecipientDto {
   @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'As sentAt' })
   deliveredAt: string | null;
 
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description:
+      'When the consultee first opened the remiss: its link (page, JSON or a document) or, ' +
+      'signed in, its memo; null until then. Set once and kept; not a status of its own',
+  })
+  openedAt: string | null;
+
   @ApiProperty({ nullable: true, type: String, format: 'date-time' })
   answeredAt: string | null;
 
