@@ -130,16 +130,21 @@ describeInBrowser('the registrar’s journey in a browser, through the pages onl
   const path = (on: Page = page) => new URL(on.url()).pathname;
   const flash = () => page.getByRole('status').innerText();
   const mainText = () => page.getByRole('main').innerText();
-  /** The status matrix on /rounds/:id: one line of cell texts per consultee. */
-  const matrix = async (): Promise<string[][]> => {
-    const rows = page.getByRole('table', { name: 'Status per remissinstans' }).locator('tbody tr');
-    const lines: string[][] = [];
-    for (const row of await rows.all()) {
-      lines.push((await row.locator('th, td').allInnerTexts()).map((text) => text.trim()));
+  /** The status matrix on /rounds/:id: per consultee, its cells by their column headers. */
+  const matrix = async (): Promise<Record<string, string>[]> => {
+    const table = page.getByRole('table', { name: 'Status per remissinstans' });
+    const headers = (await table.getByRole('columnheader').allInnerTexts()).map((text) =>
+      text.replace(/\s+/g, ' ').trim(),
+    );
+    const lines: Record<string, string>[] = [];
+    for (const row of await table.locator('tbody tr').all()) {
+      const cells = await row.locator('th, td').allInnerTexts();
+      lines.push(Object.fromEntries(headers.map((header, i) => [header, cells[i]?.trim() ?? ''])));
     }
     return lines;
   };
-  const statuses = async () => (await matrix()).map(([name, status]) => [name, status]);
+  const statuses = async () => (await matrix()).map((row) => [row.Remissinstans, row.Status]);
+  const rowOf = async (name: string) => (await matrix()).find((row) => row.Remissinstans === name)!;
 
   beforeAll(async () => {
     sink = await SmtpSink.start();
@@ -313,8 +318,11 @@ describeInBrowser('the registrar’s journey in a browser, through the pages onl
     expect(await statuses()).toEqual(
       CONSULTEES.map((name) => [name, name === SFN ? 'besvarad' : 'skickad']),
     );
-    const answered = (await matrix()).find(([name]) => name === SFN)!;
-    expect(answered.join(' ')).toContain(today);
+    // Opened and answered today; the others have not opened their links.
+    const answered = await rowOf(SFN);
+    expect(answered.Öppnad).toContain(today);
+    expect(answered.Besvarad).toContain(today);
+    expect(await rowOf(BUN)).toMatchObject({ Öppnad: '–', Besvarad: '–' });
     const answers = page.getByRole('table', { name: /svar/i }).filter({ hasText: SFN });
     expect(await answers.innerText()).toContain('Tillstyrker med synpunkter');
     const [first, second] = SECTIONS.map((section) =>
@@ -334,13 +342,13 @@ describeInBrowser('the registrar’s journey in a browser, through the pages onl
     await follow(() => page.getByRole('button', { name: 'Bevilja anstånd' }).click());
     expect(path()).toBe(`/rounds/${roundId}`);
     expect(await flash()).toBe(`Anstånd beviljat till ${extendedTo}`);
-    const rows = await matrix();
-    const silent = rows.find(([name]) => name === SILENT)!;
-    expect(silent[1]).toBe('skickad');
-    expect(silent[2]).toBe(`anstånd till ${extendedTo}`);
-    for (const row of rows.filter(([name]) => name !== SILENT)) {
-      expect(row[2]).toBe(deadline);
-    }
+    expect((await matrix()).map((row) => [row.Remissinstans, row.Status, row.Svarstid])).toEqual(
+      CONSULTEES.map((name) => [
+        name,
+        name === SFN ? 'besvarad' : 'skickad',
+        name === SILENT ? `anstånd till ${extendedTo}` : deadline,
+      ]),
+    );
     await check('round-extended');
   });
 
