@@ -92,6 +92,9 @@ export async function createHttpApp(
   serveWebAssets(app, config);
   app.use(staffPageReferrerPolicy);
   app.disable('x-powered-by');
+  // Nothing is cached (API and pages are no-store), so hashing every body for an ETag is waste: a
+  // round's page with 300 consultees is a quarter of a megabyte.
+  app.set('etag', false);
   // Client addresses (login rate limits, logs) come from X-Forwarded-For only behind known proxies.
   app.set('trust proxy', config.trustProxy);
   app.useGlobalPipes(createValidationPipe());

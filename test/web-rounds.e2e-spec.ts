@@ -340,7 +340,7 @@ describe('staff pages: referral rounds', () => {
         ).body as {
           recipients: { organisation: { name: string }; openedAt: string | null }[];
         }
-      ).recipients.map((r) => [r.organisation.name, r.openedAt]);
+      ).recipients.map((r) => [r.organisation.name, r.openedAt] as const);
     const opened = new Map(await openedAt());
     expect(opened.get('Nämnd 1')).not.toBeNull();
     expect(opened.get('Nämnd 3')).toBeNull();

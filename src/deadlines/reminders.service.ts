@@ -24,6 +24,32 @@ interface ReminderRow {
 export class RemindersService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /**
+   * Per recipient of a round, how many reminders the mail server has accepted and when the last
+   * one left: what a status table shows, in one grouped query instead of every planned reminder.
+   */
+  async sentCountsForRound(
+    roundId: number,
+  ): Promise<Map<number, { count: number; last: string | null }>> {
+    const rows = await this.dataSource.query<
+      { recipientId: number; count: number | string; last: Date | null }[]
+    >(
+      `SELECT rm.recipient_id AS recipientId, COUNT(*) AS count, MAX(m.sent_at) AS last
+         FROM referral_round_reminder rm
+         JOIN referral_round_recipient r ON r.id = rm.recipient_id
+         JOIN mail_outbox m ON m.id = rm.outbox_id
+        WHERE r.round_id = ? AND m.status = 'sent' AND m.sent_at IS NOT NULL
+        GROUP BY rm.recipient_id`,
+      [roundId],
+    );
+    return new Map(
+      rows.map((row) => [
+        Number(row.recipientId),
+        { count: Number(row.count), last: row.last ? row.last.toISOString() : null },
+      ]),
+    );
+  }
+
   async listForRound(roundId: number): Promise<ReminderDto[]> {
     if (!(await this.dataSource.manager.existsBy(ReferralRound, { id: roundId }))) {
       throw DomainError.notFound('Round', roundId);

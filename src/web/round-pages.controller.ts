@@ -426,20 +426,12 @@ export class RoundPagesController {
     form: FormState,
   ): Promise<void> {
     // The API's batched reads, side by side: a fixed number of queries however many consultees.
-    const [round, sections, answers, reminders] = await Promise.all([
+    const [round, sections, answers, sentReminders] = await Promise.all([
       this.queries.get(id, actor),
       this.responseQueries.sections(id, actor),
       this.responseQueries.listForRound(id, actor, false),
-      this.reminders.listForRound(id),
+      this.reminders.sentCountsForRound(id),
     ]);
-    const sentReminders = new Map<number, { count: number; last: string | null }>();
-    for (const reminder of reminders) {
-      if (reminder.delivery !== 'sent' || !reminder.sentAt) continue;
-      const seen = sentReminders.get(reminder.recipientId) ?? { count: 0, last: null };
-      seen.count += 1;
-      if (!seen.last || reminder.sentAt > seen.last) seen.last = reminder.sentAt;
-      sentReminders.set(reminder.recipientId, seen);
-    }
     const actions = actor.roles.includes('registrar') || actor.roles.includes('admin');
     const open = round.status !== 'closed';
     this.views.render(
