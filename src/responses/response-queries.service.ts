@@ -10,7 +10,24 @@ import { Organisation } from '../organisations/organisation.entity.js';
 import { ReferralRound, RoundRecipient } from '../referral-rounds/referral-round.entity.js';
 import { ROUND_READERS } from '../referral-rounds/round-queries.service.js';
 import type { ResponseDto, SectionListDto } from './dto/response.dto.js';
-import { Response, ResponseComment, ResponseDocument } from './response.entity.js';
+import {
+  Response,
+  ResponseComment,
+  ResponseDocument,
+  type Position,
+  type ReceivedVia,
+} from './response.entity.js';
+
+/** One line of a round's answers in a register or status page. */
+export interface AnswerRegisterEntry {
+  id: number;
+  organisation: { name: string };
+  position: Position;
+  receivedVia: ReceivedVia;
+  submittedAt: string;
+  late: boolean;
+  documentNumber: string;
+}
 
 const readsAllRounds = (actor: Actor) => ROUND_READERS.some((role) => actor.roles.includes(role));
 
@@ -35,12 +52,7 @@ export class ResponseQueriesService {
    * respondent sees only their own organisations' answers.
    */
   async listForRound(roundId: number, actor: Actor, history: boolean): Promise<ResponseDto[]> {
-    const round = await this.dataSource.manager.findOneBy(ReferralRound, { id: roundId });
-    if (!round) throw DomainError.notFound('Round', roundId);
-    // Someone who may not see the round gets the same answer as for a round that does not exist.
-    if (!readsAllRounds(actor) && !(await this.addressedTo(roundId, actor))) {
-      throw DomainError.notFound('Round', roundId);
-    }
+    const round = await this.roundOfAnswers(roundId, actor);
     const builder = this.dataSource.manager
       .createQueryBuilder(Response, 'a')
       .innerJoin(RoundRecipient, 'r', 'r.id = a.recipient_id')
@@ -55,6 +67,57 @@ export class ResponseQueriesService {
     }
     const owner = await this.dataSource.manager.findOneByOrFail(Case, { id: round.caseId });
     return this.toDtos(await builder.getMany(), actor, owner);
+  }
+
+  /**
+   * The answers that count in a round as a register lists them: who, position, how and when, and
+   * the registration number. None of these is withheld under secrecy, so a page listing a large
+   * round reads them without loading the texts, comments and files of `listForRound`.
+   */
+  async registerForRound(roundId: number, actor: Actor): Promise<AnswerRegisterEntry[]> {
+    await this.roundOfAnswers(roundId, actor);
+    const own = readsAllRounds(actor) ? null : actor.organisationIds;
+    if (own !== null && own.length === 0) return [];
+    const rows = await this.dataSource.query<
+      {
+        id: number;
+        organisation: string;
+        position: Position;
+        receivedVia: ReceivedVia;
+        submittedAt: Date;
+        late: number;
+        documentNumber: string;
+      }[]
+    >(
+      `SELECT a.id, o.name AS organisation, a.position, a.received_via AS receivedVia,
+              a.submitted_at AS submittedAt, a.late, d.document_number AS documentNumber
+         FROM referral_round_response a
+         JOIN referral_round_recipient r ON r.id = a.recipient_id AND r.response_id = a.id
+         JOIN organisation o ON o.id = r.organisation_id
+         JOIN document d ON d.id = a.document_id
+        WHERE a.round_id = ?${own === null ? '' : ' AND r.organisation_id IN (?)'}
+        ORDER BY o.name, a.id`,
+      own === null ? [roundId] : [roundId, own],
+    );
+    return rows.map((row) => ({
+      id: Number(row.id),
+      organisation: { name: row.organisation },
+      position: row.position,
+      receivedVia: row.receivedVia,
+      submittedAt: row.submittedAt.toISOString(),
+      late: Boolean(row.late),
+      documentNumber: row.documentNumber,
+    }));
+  }
+
+  /** The round whose answers are asked for; 404 as for a missing round to whoever may not see it. */
+  private async roundOfAnswers(roundId: number, actor: Actor): Promise<ReferralRound> {
+    const round = await this.dataSource.manager.findOneBy(ReferralRound, { id: roundId });
+    if (!round) throw DomainError.notFound('Round', roundId);
+    if (!readsAllRounds(actor) && !(await this.addressedTo(roundId, actor))) {
+      throw DomainError.notFound('Round', roundId);
+    }
+    return round;
   }
 
   /** Whether one of the actor's organisations is among the round's recipients. */

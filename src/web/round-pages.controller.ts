@@ -429,7 +429,7 @@ export class RoundPagesController {
     const [round, sections, answers, sentReminders] = await Promise.all([
       this.queries.get(id, actor),
       this.responseQueries.sections(id, actor),
-      this.responseQueries.listForRound(id, actor, false),
+      this.responseQueries.registerForRound(id, actor),
       this.reminders.sentCountsForRound(id),
     ]);
     const actions = actor.roles.includes('registrar') || actor.roles.includes('admin');
