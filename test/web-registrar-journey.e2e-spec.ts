@@ -62,6 +62,8 @@ const CONSULTEES = [BUN, OUTSIDE, KALMARHEM, SILENT, SFN];
 const CASE_TITLE = 'Strategi för etnisk och kulturell inkludering 2022–2025';
 const DRAFT_TITLE = 'Förslag till strategi för etnisk och kulturell inkludering';
 const ROUND_TITLE = `Remiss: ${CASE_TITLE}`;
+/** What the round's page says once consultees can be acted on, one by one. */
+const ACT_ON_CONSULTEES = 'Välj en remissinstans för att bevilja anstånd';
 const SECTIONS = [
   { ref: '4.3 a', title: 'Attraktiva mötesplatser i bostadsområden' },
   { ref: '5.1 a', title: 'Sociala nätverk och civilsamhället' },
@@ -292,7 +294,9 @@ describeInBrowser('the registrar’s journey in a browser, through the pages onl
       CONSULTEES.map((name) => EMAIL[name]).sort(),
     );
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(ROUND_TITLE);
-    expect(await page.getByRole('columnheader', { name: 'Åtgärder' }).count()).toBe(1);
+    // Once sent, each consultee's name leads to its page with the actions on it.
+    expect(await mainText()).toContain(ACT_ON_CONSULTEES);
+    expect(await page.getByRole('link', { name: SILENT, exact: true }).count()).toBe(1);
     await check('round-sent');
   });
 
@@ -334,7 +338,13 @@ describeInBrowser('the registrar’s journey in a browser, through the pages onl
   });
 
   it('6. grants Kultur- och fritidsnämnden an extension and sees it in the matrix', async () => {
-    await follow(() => page.getByRole('link', { name: `Anstånd för ${SILENT}` }).click());
+    // The consultee's own page, from its name in the matrix, has its actions.
+    await follow(() => page.getByRole('link', { name: SILENT, exact: true }).click());
+    expect(path()).toMatch(new RegExp(`^/rounds/${roundId}/recipients/\\d+$`));
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(SILENT);
+    expect(await mainText()).toContain('Inget anstånd har beviljats.');
+    await check('consultee');
+    await follow(() => page.getByRole('link', { name: 'Bevilja anstånd' }).click());
     expect(path()).toMatch(new RegExp(`^/rounds/${roundId}/recipients/\\d+/extension$`));
     await check('extension');
     await page.getByLabel('Ny svarstid', { exact: true }).fill(extendedTo);
@@ -376,8 +386,13 @@ describeInBrowser('the registrar’s journey in a browser, through the pages onl
     expect(main).toContain(`stängd ${today}`);
     expect(main).toContain(CLOSE_REASON);
     expect(await page.getByRole('button', { name: 'Stäng remissen' }).count()).toBe(0);
-    // Nothing more can be done per consultee, and the matrix says so by having no such column.
-    expect(await page.getByRole('columnheader', { name: 'Åtgärder' }).count()).toBe(0);
+    // Nothing more can be done per consultee: neither the round nor a consultee's page offers it.
+    expect(await mainText()).not.toContain(ACT_ON_CONSULTEES);
+    await follow(() => page.getByRole('link', { name: SILENT, exact: true }).click());
+    expect(await page.getByRole('heading', { name: 'Åtgärder' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Skicka remissen igen' }).count()).toBe(0);
+    await follow(() => page.getByRole('link', { name: 'Tillbaka till remissen' }).click());
+    expect(path()).toBe(`/rounds/${roundId}`);
     const [round] = await t.sql<{ status: string; closedReason: string }>(
       'SELECT status, closed_reason AS closedReason FROM referral_round WHERE id = ?',
       [roundId],

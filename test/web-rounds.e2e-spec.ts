@@ -73,6 +73,23 @@ function csrfOf(html: string): string {
   return match[1];
 }
 
+/** What the tests read of `GET /api/rounds/:id`. */
+interface RoundBody {
+  status: string;
+  recipients: {
+    id: number;
+    status: string;
+    deadline: string;
+    organisation: { name: string };
+    extensions: { reason: string | null }[];
+  }[];
+}
+
+/** The status table's row header of a consultee, as a pattern: its name, linking to its page. */
+function rowHeader(name: string): string {
+  return `<th scope="row"><a class="ds-link" href="/rounds/\\d+/recipients/\\d+">${name}</a></th>`;
+}
+
 /** A draft round on the fixture's case, with recipients added as the API adds them. */
 async function draftRound(
   t: TestApp,
@@ -160,10 +177,7 @@ describe('staff pages: referral rounds', () => {
 
   async function apiRound(id = roundId, auth = fixture.registrar.auth) {
     return (await t.http().get(`/api/rounds/${id}`).set('Authorization', auth).expect(200))
-      .body as {
-      status: string;
-      recipients: { id: number; status: string; deadline: string; extensions: unknown[] }[];
-    };
+      .body as RoundBody;
   }
 
   it('lists rounds with counts and filters, and pages with Nästa/Föregående', async () => {
@@ -247,7 +261,7 @@ describe('staff pages: referral rounds', () => {
     const round = await apiRound();
     expect(round.status).toBe('sent');
     expect(round.recipients.every((r) => ['sent', 'queued'].includes(r.status))).toBe(true);
-    expect(page.text).toMatch(/<th scope="row">Nämnd 1<\/th>\s*<td>(skickad|köad)/);
+    expect(page.text).toMatch(new RegExp(`${rowHeader('Nämnd 1')}\\s*<td>(skickad|köad)`));
   });
 
   it('shows a refused send (no documents, past deadline) as the error summary, nothing sent', async () => {
@@ -312,11 +326,39 @@ describe('staff pages: referral rounds', () => {
     expect((await apiRound()).recipients[0].deadline).toBe(stockholmDay(45));
   });
 
+  it('shows one consultee with its extensions, linked from the round, with the actions while the round is out', async () => {
+    const agent = await signIn(fixture.registrar);
+    const recipient = (await apiRound()).recipients[0];
+    const path = `/rounds/${roundId}/recipients/${recipient.id}`;
+    const round = await agent.get(`/rounds/${roundId}`).expect(200);
+    expect(round.text).toContain(
+      `<th scope="row"><a class="ds-link" href="${path}">${recipient.organisation.name}</a></th>`,
+    );
+    const page = await agent.get(path).expect(200);
+    expect(page.text).toContain(`<h1 class="ds-heading">${recipient.organisation.name}</h1>`);
+    expect(page.text).toContain(`<dt>Svarstid</dt><dd>anstånd till ${stockholmDay(45)}</dd>`);
+    // The extension granted in the test before, with what it replaced and why.
+    expect(page.text).toMatch(
+      new RegExp(
+        `<td class="remiss-nowrap">${stockholmDay(10)}</td>\\s*` +
+          `<td class="remiss-nowrap">${stockholmDay(45)}</td>\\s*` +
+          '<td>Nämnden sammanträder senare</td>',
+      ),
+    );
+    expect(page.text).toContain(`href="${path}/extension"`);
+    expect(page.text).toContain(`href="${path}/answer"`);
+    expect(page.text).toContain(`action="${path}/resend"`);
+    expect(page.text).toContain('Den tidigare länken slutar gälla.');
+    const missing = await agent.get(`/rounds/${roundId}/recipients/99999999`).expect(404);
+    expect(missing.text).toContain('Sidan finns inte');
+    await agent.get(`/rounds/${roundId}/recipients/abc`).expect(400);
+  });
+
   it('shows when each consultee first opened the remiss, and keeps that time', async () => {
     const agent = await signIn(fixture.registrar);
     /** The cells of a consultee's row in the status table. */
     const cellsOf = (html: string, name: string) => {
-      const row = new RegExp(`<th scope="row">${name}</th>([\\s\\S]*?)</tr>`).exec(html);
+      const row = new RegExp(`${rowHeader(name)}([\\s\\S]*?)</tr>`).exec(html);
       if (!row) throw new Error(`No row for ${name}`);
       return [...row[1].matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((cell) => cell[1]);
     };
@@ -450,7 +492,7 @@ describe('staff pages: referral rounds', () => {
     expect(page.text).toContain('Tillstyrker med synpunkter');
     expect(page.text).toContain('<h3 class="ds-heading" id="section-1">4.3 a Ansvar</h3>');
     expect(page.text).toContain('<strong>Nämnd 3</strong>: Ansvaret bör ligga hos förvaltningen');
-    expect(page.text).toMatch(/<th scope="row">Nämnd 3<\/th>\s*<td>besvarad/);
+    expect(page.text).toMatch(new RegExp(`${rowHeader('Nämnd 3')}\\s*<td>besvarad`));
   });
 
   it('streams the compilation with the API’s file name and headers', async () => {
@@ -473,6 +515,13 @@ describe('staff pages: referral rounds', () => {
     expect(page.text).not.toContain('/close"');
     expect(page.text).not.toContain('/resend"');
     expect(page.text).not.toContain('/extension"');
+    const one = await agent
+      .get(`/rounds/${roundId}/recipients/${(await apiRound()).recipients[0].id}`)
+      .expect(200);
+    expect(one.text).toContain('<h2 class="ds-heading" id="extensions-heading">Anstånd</h2>');
+    for (const action of ['/resend"', '/extension"', '/answer"']) {
+      expect(one.text).not.toContain(action);
+    }
     const token = csrfOf(page.text);
     await agent
       .post(`/rounds/${roundId}/close`)
@@ -497,10 +546,29 @@ describe('staff pages: referral rounds', () => {
     const list = await agent.get('/rounds').expect(200);
     expect(list.text).not.toMatch(SECRET_PATTERN);
     expect(list.text).toContain('Sekretessbelagd remiss');
+    // Each consultee's page, including the one with an extension whose reason is secret.
+    const recipients = (api.body as RoundBody).recipients;
+    const extended = recipients.find((recipient) => recipient.extensions.length > 0)!;
+    expect(extended.extensions[0].reason).toBeNull();
+    for (const recipient of recipients) {
+      const one = await agent
+        .get(`/rounds/${secret.roundId}/recipients/${recipient.id}`)
+        .expect(200);
+      expect(one.text).not.toMatch(SECRET_PATTERN);
+    }
+    const hidden = await agent
+      .get(`/rounds/${secret.roundId}/recipients/${extended.id}`)
+      .expect(200);
+    expect(hidden.text).toContain('Visas inte (sekretess)');
     // The registrar sees what the API shows them.
     const registrar = await signIn(secret.registrar);
     const full = await registrar.get(`/rounds/${secret.roundId}`).expect(200);
     expect(full.text).toContain('Hemlig remiss om Karl Karlsson');
+    const shown = await registrar
+      .get(`/rounds/${secret.roundId}/recipients/${extended.id}`)
+      .expect(200);
+    expect(shown.text).not.toContain('Visas inte (sekretess)');
+    expect(shown.text).toMatch(SECRET_PATTERN);
   });
 
   it('closes a round with a reason; a missing reason is refused', async () => {
@@ -552,7 +620,7 @@ describe('staff pages: referral rounds', () => {
       .expect(200);
     const agent = await signIn(fixture.registrar);
     const first = await agent.get(`/rounds/${big}`).expect(200);
-    expect(first.text.match(/<th scope="row">Bolag \d+<\/th>/g)).toHaveLength(300);
+    expect(first.text.match(new RegExp(rowHeader('Bolag \\d+'), 'g'))).toHaveLength(300);
     // Its speed is measured by `npm run bench:pages`, not here.
   }, 180_000);
 
@@ -597,6 +665,7 @@ describe('staff pages: referral rounds', () => {
         (r) => r.status !== 'answered' && r.status !== 'declined',
       );
       if (open) {
+        await visit(`/rounds/${secret.openRoundId}/recipients/${open.id}`, 'rounds-recipient');
         await visit(
           `/rounds/${secret.openRoundId}/recipients/${open.id}/extension`,
           'rounds-extension',

@@ -28,6 +28,20 @@ interface RecipientRow {
   organisation_kind: OrganisationKind;
   organisation_email: string | null;
   organisation_series_code: string | null;
+  delivery_status: string | null;
+  delivery_sent_at: Date | null;
+}
+
+/** A recipient's current invitation in the outbox: still waiting for the mail server, or when it took it. */
+export interface Delivery {
+  pending: boolean;
+  sentAt: Date | null;
+}
+
+/** A recipient with its current invitation's delivery (null before the round is sent). */
+export interface RecipientWithDelivery {
+  recipient: RoundRecipient;
+  delivery: Delivery | null;
 }
 
 /**
@@ -38,12 +52,25 @@ interface RecipientRow {
 export async function loadRecipients(
   manager: EntityManager,
   roundId: number,
-  {
-    status,
-    id,
-    orderBy = 'id',
-  }: { status?: RecipientStatus; id?: number; orderBy?: 'id' | 'name' } = {},
+  options: RecipientFilter = {},
 ): Promise<RoundRecipient[]> {
+  return (await loadRecipientsWithDelivery(manager, roundId, options)).map(
+    ({ recipient }) => recipient,
+  );
+}
+
+interface RecipientFilter {
+  status?: RecipientStatus;
+  id?: number;
+  orderBy?: 'id' | 'name';
+}
+
+/** {@link loadRecipients} with each recipient's current invitation, from the same query. */
+export async function loadRecipientsWithDelivery(
+  manager: EntityManager,
+  roundId: number,
+  { status, id, orderBy = 'id' }: RecipientFilter = {},
+): Promise<RecipientWithDelivery[]> {
   const conditions = ['r.round_id = ?'];
   const parameters: unknown[] = [roundId];
   if (status) {
@@ -59,16 +86,18 @@ export async function loadRecipients(
             r.invitation_count, r.invitation_outbox_id, r.sent_at, r.opened_at, r.failed_at, r.failure_reason,
             r.answered_at, r.late, r.response_id, r.own_case_id, oc.case_number AS own_case_number,
             r.created_at, r.updated_at, o.name AS organisation_name, o.kind AS organisation_kind,
-            o.email AS organisation_email, o.series_code AS organisation_series_code
+            o.email AS organisation_email, o.series_code AS organisation_series_code,
+            m.status AS delivery_status, m.sent_at AS delivery_sent_at
        FROM referral_round_recipient r
        JOIN organisation o ON o.id = r.organisation_id
        LEFT JOIN case_record oc ON oc.id = r.own_case_id
+       LEFT JOIN mail_outbox m ON m.id = r.invitation_outbox_id
       WHERE ${conditions.join(' AND ')}
       ORDER BY ${orderBy === 'name' ? 'o.name, r.id' : 'r.id'}`,
     parameters,
   );
-  return rows.map((row) =>
-    Object.assign(new RoundRecipient(), {
+  return rows.map((row) => ({
+    recipient: Object.assign(new RoundRecipient(), {
       id: row.id,
       roundId: row.round_id,
       organisationId: row.organisation_id,
@@ -96,5 +125,9 @@ export async function loadRecipients(
         seriesCode: row.organisation_series_code,
       }),
     }),
-  );
+    delivery:
+      row.delivery_status === null
+        ? null
+        : { pending: row.delivery_status === 'pending', sentAt: row.delivery_sent_at },
+  }));
 }

@@ -22,7 +22,7 @@ import {
 } from './dto/round.dto.js';
 import type { RecipientQueryDto, RoundQueryDto } from './dto/round-input.dto.js';
 import { ReferralRound, ReferralRoundDocument, RoundRecipient } from './referral-round.entity.js';
-import { loadRecipients } from './recipient-rows.js';
+import { loadRecipientsWithDelivery, type Delivery } from './recipient-rows.js';
 import { DEFAULT_REMINDER_POLICY, isOverdue, summarise } from './round-rules.js';
 
 /** Roles that follow up every round; respondents see only the rounds sent to them. */
@@ -45,30 +45,33 @@ export class RoundQueriesService {
   /** A round with its documents, recipients and summary; 404 when the actor may not see it. */
   async get(id: number, actor: Actor, manager?: EntityManager): Promise<RoundDto> {
     const db = manager ?? this.dataSource.manager;
-    const round = await db.findOneBy(ReferralRound, { id });
+    const round = await db
+      .createQueryBuilder(ReferralRound, 'r')
+      .innerJoinAndMapOne('r.case', Case, 'c', 'c.id = r.case_id')
+      .where('r.id = :id', { id })
+      .getOne();
     if (!round) throw DomainError.notFound('Round', id);
-    let recipients = await loadRecipients(db, id, { orderBy: 'name' });
+    const owner = round.case!;
+    let recipients = await loadRecipientsWithDelivery(db, id, { orderBy: 'name' });
     if (!readsAllRounds(actor)) {
       // A respondent sees the round only through their own organisations' place in it.
-      recipients = recipients.filter((recipient) =>
+      recipients = recipients.filter(({ recipient }) =>
         actor.organisationIds.includes(recipient.organisationId),
       );
       if (recipients.length === 0) throw DomainError.notFound('Round', id);
     }
-    const owner = await db.findOneByOrFail(Case, { id: round.caseId });
-    const sentTo = recipients.map((recipient) => recipient.organisationId);
+    const sentTo = recipients.map(({ recipient }) => recipient.organisationId);
     const redacted = !Secrecy.maySee(actor, { caseConfidential: owner.confidential, sentTo });
     const documents = await this.documents(db, id);
     const today = this.clock.today();
-    const extensions = await this.extensions(
+    const extensions = await this.extensionsOf(
       db,
-      recipients.map((recipient) => recipient.id),
+      recipients.flatMap(({ recipient }) => (recipient.extendedDeadline ? recipient.id : [])),
     );
-    const deliveries = await this.deliveries(db, recipients);
-    const recipientDtos = recipients.map((recipient) =>
+    const recipientDtos = recipients.map(({ recipient, delivery }) =>
       this.recipientDto(recipient, round, today, {
         extensions: extensions.get(recipient.id) ?? [],
-        delivery: deliveries.get(recipient.invitationOutboxId ?? 0) ?? null,
+        delivery,
         visible: !redacted,
       }),
     );
@@ -303,6 +306,50 @@ export class RoundQueriesService {
     return byRecipient;
   }
 
+  /**
+   * The extensions granted to the extended recipients, by recipient, oldest first, in one plain
+   * query (granting one always sets the recipient's extended deadline, so the others have none).
+   */
+  private async extensionsOf(
+    manager: EntityManager,
+    extendedIds: number[],
+  ): Promise<Map<number, ExtensionDto[]>> {
+    const byRecipient = new Map<number, ExtensionDto[]>();
+    if (extendedIds.length === 0) return byRecipient;
+    const rows = await manager.query<
+      {
+        id: number;
+        recipient_id: number;
+        previous_deadline: string;
+        deadline: string;
+        reason: string;
+        granted_by: number | null;
+        granted_at: Date;
+      }[]
+    >(
+      `SELECT e.id, e.recipient_id, e.previous_deadline, e.deadline, e.reason, e.granted_by,
+              e.granted_at
+         FROM referral_round_extension e
+        WHERE e.recipient_id IN (?)
+        ORDER BY e.id`,
+      [extendedIds],
+    );
+    for (const row of rows) {
+      const list = byRecipient.get(row.recipient_id) ?? [];
+      list.push({
+        id: row.id,
+        recipientId: row.recipient_id,
+        previousDeadline: row.previous_deadline,
+        deadline: row.deadline,
+        reason: row.reason,
+        grantedBy: row.granted_by,
+        grantedAt: row.granted_at.toISOString(),
+      });
+      byRecipient.set(row.recipient_id, list);
+    }
+    return byRecipient;
+  }
+
   /** Each recipient's current invitation (its outbox row): still pending, or when it was accepted. */
   private async deliveries(
     manager: EntityManager,
@@ -369,11 +416,6 @@ export class RoundQueriesService {
       ownCaseNumber: recipient.ownCaseNumber ?? recipient.ownCase?.caseNumber ?? null,
     };
   }
-}
-
-interface Delivery {
-  pending: boolean;
-  sentAt: Date | null;
 }
 
 export function extensionDto(extension: Extension): ExtensionDto {

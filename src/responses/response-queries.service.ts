@@ -7,7 +7,11 @@ import { DomainError } from '../common/domain-error.js';
 import { Case } from '../cases/case.entity.js';
 import { Document } from '../documents/document.entity.js';
 import { Organisation } from '../organisations/organisation.entity.js';
-import { ReferralRound, RoundRecipient } from '../referral-rounds/referral-round.entity.js';
+import {
+  ReferralRound,
+  RoundRecipient,
+  type RoundSection,
+} from '../referral-rounds/referral-round.entity.js';
 import { ROUND_READERS } from '../referral-rounds/round-queries.service.js';
 import type { ResponseDto, SectionListDto } from './dto/response.dto.js';
 import {
@@ -27,6 +31,12 @@ export interface AnswerRegisterEntry {
   submittedAt: string;
   late: boolean;
   documentNumber: string;
+}
+
+/** A round as far as reading its answers needs it. */
+interface RoundHead {
+  sections: RoundSection[];
+  caseConfidential: boolean;
 }
 
 const readsAllRounds = (actor: Actor) => ROUND_READERS.some((role) => actor.roles.includes(role));
@@ -65,8 +75,24 @@ export class ResponseQueriesService {
       if (actor.organisationIds.length === 0) return [];
       builder.andWhere('r.organisation_id IN (:...own)', { own: actor.organisationIds });
     }
-    const owner = await this.dataSource.manager.findOneByOrFail(Case, { id: round.caseId });
-    return this.toDtos(await builder.getMany(), actor, owner);
+    return this.toDtos(await builder.getMany(), actor, { confidential: round.caseConfidential });
+  }
+
+  /**
+   * What a round's page shows of its answers, with one check of the round: the answers that
+   * count as a register lists them (see {@link registerRows}) and the comments per section (as
+   * {@link sections}).
+   */
+  async overview(
+    roundId: number,
+    actor: Actor,
+  ): Promise<{ register: AnswerRegisterEntry[]; sections: SectionListDto }> {
+    const round = await this.roundOfAnswers(roundId, actor);
+    const [register, sections] = await Promise.all([
+      this.registerRows(roundId, actor),
+      this.sectionsOf(roundId, round, actor),
+    ]);
+    return { register, sections };
   }
 
   /**
@@ -74,8 +100,7 @@ export class ResponseQueriesService {
    * the registration number. None of these is withheld under secrecy, so a page listing a large
    * round reads them without loading the texts, comments and files of `listForRound`.
    */
-  async registerForRound(roundId: number, actor: Actor): Promise<AnswerRegisterEntry[]> {
-    await this.roundOfAnswers(roundId, actor);
+  private async registerRows(roundId: number, actor: Actor): Promise<AnswerRegisterEntry[]> {
     const own = readsAllRounds(actor) ? null : actor.organisationIds;
     if (own !== null && own.length === 0) return [];
     const rows = await this.dataSource.query<
@@ -111,13 +136,33 @@ export class ResponseQueriesService {
   }
 
   /** The round whose answers are asked for; 404 as for a missing round to whoever may not see it. */
-  private async roundOfAnswers(roundId: number, actor: Actor): Promise<ReferralRound> {
-    const round = await this.dataSource.manager.findOneBy(ReferralRound, { id: roundId });
-    if (!round) throw DomainError.notFound('Round', roundId);
+  private async roundOfAnswers(roundId: number, actor: Actor): Promise<RoundHead> {
+    const round = await this.roundHead(roundId);
     if (!readsAllRounds(actor) && !(await this.addressedTo(roundId, actor))) {
       throw DomainError.notFound('Round', roundId);
     }
     return round;
+  }
+
+  /**
+   * What deciding who may read a round's answers needs: its sections and whether its case is
+   * confidential, in one plain query (pages read it several times per request).
+   */
+  private async roundHead(roundId: number): Promise<RoundHead> {
+    const [row] = await this.dataSource.query<
+      { sections: string; confidential: number | string }[]
+    >(
+      `SELECT r.sections, c.confidential
+         FROM referral_round r
+         JOIN case_record c ON c.id = r.case_id
+        WHERE r.id = ?`,
+      [roundId],
+    );
+    if (!row) throw DomainError.notFound('Round', roundId);
+    return {
+      sections: JSON.parse(row.sections) as RoundSection[],
+      caseConfidential: Number(row.confidential) === 1,
+    };
   }
 
   /** Whether one of the actor's organisations is among the round's recipients. */
@@ -134,10 +179,15 @@ export class ResponseQueriesService {
    * round the actor may not see the contents of (the same rule as the round itself).
    */
   async sections(roundId: number, actor: Actor): Promise<SectionListDto> {
-    const round = await this.dataSource.manager.findOneBy(ReferralRound, { id: roundId });
-    if (!round) throw DomainError.notFound('Round', roundId);
-    const owner = await this.dataSource.manager.findOneByOrFail(Case, { id: round.caseId });
-    if (!Secrecy.maySee(actor, { caseConfidential: owner.confidential })) {
+    return this.sectionsOf(roundId, await this.roundHead(roundId), actor);
+  }
+
+  private async sectionsOf(
+    roundId: number,
+    round: RoundHead,
+    actor: Actor,
+  ): Promise<SectionListDto> {
+    if (!Secrecy.maySee(actor, { caseConfidential: round.caseConfidential })) {
       return { items: [], redacted: true };
     }
     const comments = await this.dataSource.query<

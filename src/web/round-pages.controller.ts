@@ -50,7 +50,7 @@ import {
 } from './forms.js';
 import { swedishWarnings } from './send-warnings.js';
 import { WebActor, WebPages } from './web-auth.guard.js';
-import { WebViews } from './web-views.js';
+import { pageDate, pageTime, WebViews } from './web-views.js';
 
 export const ROUND_STATUS_LABELS: Record<RoundStatus, string> = {
   draft: 'utkast',
@@ -303,6 +303,38 @@ export class RoundPagesController {
     response.redirect(303, `/rounds/${id}`);
   }
 
+  /** One consultee in a round: its dates, reminders and extensions, and the actions on it. */
+  @Get(':id/recipients/:recipientId')
+  async recipient(
+    @Param('id', parseId()) id: number,
+    @Param('recipientId', parseId('recipientId')) recipientId: number,
+    @WebActor() actor: Actor,
+    @Res() response: Response,
+  ): Promise<void> {
+    const [round, sentReminders] = await Promise.all([
+      this.queries.get(id, actor),
+      this.reminders.sentCountsForRound(id),
+    ]);
+    const recipient = recipientOf(round, recipientId);
+    const reminders = sentReminders.get(recipient.id);
+    const may = recipientActions(actor, round, recipient);
+    this.views.render(response, 'rounds/recipient', {
+      title: recipient.organisation.name,
+      round: { ...round, label: roundLabel(round) },
+      recipient: {
+        ...recipient,
+        statusLabel: recipientStatusLabel(recipient),
+        reminderCount: reminders?.count ?? 0,
+        reminderLast: reminders?.last ? pageDate(reminders.last) : null,
+        sent: moment(recipient.sentAt),
+        opened: moment(recipient.openedAt),
+        answered: moment(recipient.answeredAt),
+      },
+      ...may,
+      mayAct: may.mayExtend || may.mayAnswer || may.mayResend,
+    });
+  }
+
   @Get(':id/recipients/:recipientId/extension')
   @Roles('registrar', 'admin')
   async extensionForm(
@@ -426,13 +458,12 @@ export class RoundPagesController {
     form: FormState,
   ): Promise<void> {
     // The API's batched reads, side by side: a fixed number of queries however many consultees.
-    const [round, sections, answers, sentReminders] = await Promise.all([
+    const [round, { sections, register: answers }, sentReminders] = await Promise.all([
       this.queries.get(id, actor),
-      this.responseQueries.sections(id, actor),
-      this.responseQueries.registerForRound(id, actor),
+      this.responseQueries.overview(id, actor),
       this.reminders.sentCountsForRound(id),
     ]);
-    const actions = actor.roles.includes('registrar') || actor.roles.includes('admin');
+    const actions = mayActOnRounds(actor);
     const open = round.status !== 'closed';
     this.views.render(
       response,
@@ -441,26 +472,33 @@ export class RoundPagesController {
         title: roundLabel(round),
         round,
         statusLabel: ROUND_STATUS_LABELS[round.status],
-        recipients: round.recipients.map((recipient) => ({
-          ...recipient,
-          statusLabel: recipientStatusLabel(recipient),
-          reminders: sentReminders.get(recipient.id) ?? { count: 0, last: null },
-          mayResend:
-            actions &&
-            round.status === 'sent' &&
-            ['sent', 'queued', 'failed'].includes(recipient.status),
-          mayExtend:
-            actions && round.status === 'sent' && ['sent', 'queued'].includes(recipient.status),
-          mayAnswer: actions && round.status === 'sent' && recipient.status !== 'pending',
-        })),
+        // Each row's texts are ready-made here: a round may have hundreds of consultees, and a
+        // template helper call per date would cost more than the rest of the row.
+        recipients: round.recipients.map((recipient) => {
+          const reminders = sentReminders.get(recipient.id);
+          return {
+            id: recipient.id,
+            name: recipient.organisation.name,
+            statusLabel: recipientStatusLabel(recipient),
+            failureReason: recipient.failureReason,
+            extended: recipient.extended,
+            deadline: recipient.deadline,
+            reminderCount: reminders?.count ?? 0,
+            reminderLast: reminders?.last ? pageDate(reminders.last) : null,
+            sent: moment(recipient.sentAt),
+            opened: moment(recipient.openedAt),
+            answered: moment(recipient.answeredAt),
+            ownCaseNumber: recipient.ownCaseNumber,
+          };
+        }),
         sections: sections.items,
         answers: answers.map((answer) => ({
           ...answer,
           positionLabel: POSITION_LABELS[answer.position],
           receivedViaLabel: RECEIVED_VIA_LABELS[answer.receivedVia],
         })),
-        // Per-consultee actions exist only while the round is out.
-        mayAct: actions && round.status === 'sent',
+        // Per-consultee actions (on each consultee's page) exist only while the round is out.
+        mayActOnRecipients: actions && round.status === 'sent',
         maySend: actions && open && round.recipients.some((r) => r.status === 'pending'),
         mayClose: actions && open,
         sendForm: action === 'send' ? form : emptyForm(),
@@ -546,12 +584,34 @@ function roundLabel(round: RoundDto): string {
   return round.title ?? `Remiss i ärende ${round.caseNumber}`;
 }
 
+const mayActOnRounds = (actor: Actor): boolean =>
+  actor.roles.includes('registrar') || actor.roles.includes('admin');
+
+/** What the actor may do with one consultee: only while the round is out, and by its state. */
+function recipientActions(
+  actor: Actor,
+  round: RoundDto,
+  recipient: RecipientDto,
+): { mayResend: boolean; mayExtend: boolean; mayAnswer: boolean } {
+  const out = mayActOnRounds(actor) && round.status === 'sent';
+  return {
+    mayResend: out && ['sent', 'queued', 'failed'].includes(recipient.status),
+    mayExtend: out && ['sent', 'queued'].includes(recipient.status),
+    mayAnswer: out && recipient.status !== 'pending',
+  };
+}
+
 function recipientOf(round: RoundDto, recipientId: number): RecipientDto {
   const recipient = round.recipients.find((candidate) => candidate.id === recipientId);
   if (!recipient) {
     throw DomainError.notFound('Recipient', recipientId);
   }
   return recipient;
+}
+
+/** An instant as a page shows it in a table: its day and time in Stockholm. */
+function moment(value: string | null): { date: string; time: string } | null {
+  return value === null ? null : { date: pageDate(value), time: pageTime(value) };
 }
 
 function recipientStatusLabel(recipient: RecipientDto): string {

@@ -38,6 +38,33 @@ const TIME = new Intl.DateTimeFormat('sv-SE', {
   minute: '2-digit',
 });
 
+/**
+ * Formats an instant or a day with one of the formats above, remembering recent results: a
+ * round's page shows a few dates for each of hundreds of consultees, and Intl formatting is a
+ * noticeable part of rendering it. The memory is bounded and simply starts over when full.
+ */
+const FORMATTED = new Map<string, string>();
+const FORMATTED_LIMIT = 20_000;
+function formatted(format: Intl.DateTimeFormat, kind: string, value: unknown): string {
+  const key = `${kind}|${value instanceof Date ? value.getTime() : String(value)}`;
+  const known = FORMATTED.get(key);
+  if (known !== undefined) return known;
+  const text = format.format(instant(value));
+  if (FORMATTED.size >= FORMATTED_LIMIT) FORMATTED.clear();
+  FORMATTED.set(key, text);
+  return text;
+}
+
+/** A day as the pages write it, `2026-12-03`, in Stockholm. */
+export function pageDate(value: Date | string): string {
+  return formatted(DATE, 'date', value);
+}
+
+/** A time of day as the pages write it, `14:05`, in Stockholm. */
+export function pageTime(value: Date | string): string {
+  return formatted(TIME, 'time', value);
+}
+
 export interface PageOptions {
   /** The HTTP status (a refused form: 400). */
   status?: number;
@@ -82,11 +109,11 @@ export class WebViews {
     this.set = new TemplateSet(root);
     for (const [name, helper] of Object.entries(FORM_HELPERS))
       this.set.registerHelper(name, helper);
-    this.set.registerHelper('date', (value: unknown) => DATE.format(instant(value)));
-    this.set.registerHelper('time', (value: unknown) => TIME.format(instant(value)));
+    this.set.registerHelper('date', (value: unknown) => formatted(DATE, 'date', value));
+    this.set.registerHelper('time', (value: unknown) => formatted(TIME, 'time', value));
     this.set.registerHelper(
       'dateTime',
-      (value: unknown) => `${DATE.format(instant(value))} ${TIME.format(instant(value))}`,
+      (value: unknown) => `${formatted(DATE, 'date', value)} ${formatted(TIME, 'time', value)}`,
     );
     this.set.registerPartials('partials', ['csrf']);
     this.layout = this.set.compile('layout.hbs', true);
