@@ -64,7 +64,8 @@ export class RoundQueriesService {
     const redacted = !Secrecy.maySee(actor, { caseConfidential: owner.confidential, sentTo });
     const documents = await this.documents(db, id);
     const today = this.clock.today();
-    const extensions = await this.extensionsOf(
+    // Granting an extension always sets the recipient's extended deadline, so only those have any.
+    const extensions = await this.extensions(
       db,
       recipients.flatMap(({ recipient }) => (recipient.extendedDeadline ? recipient.id : [])),
     );
@@ -302,50 +303,6 @@ export class RoundQueriesService {
       const list = byRecipient.get(row.recipientId) ?? [];
       list.push(extensionDto(row));
       byRecipient.set(row.recipientId, list);
-    }
-    return byRecipient;
-  }
-
-  /**
-   * The extensions granted to the extended recipients, by recipient, oldest first, in one plain
-   * query (granting one always sets the recipient's extended deadline, so the others have none).
-   */
-  private async extensionsOf(
-    manager: EntityManager,
-    extendedIds: number[],
-  ): Promise<Map<number, ExtensionDto[]>> {
-    const byRecipient = new Map<number, ExtensionDto[]>();
-    if (extendedIds.length === 0) return byRecipient;
-    const rows = await manager.query<
-      {
-        id: number;
-        recipient_id: number;
-        previous_deadline: string;
-        deadline: string;
-        reason: string;
-        granted_by: number | null;
-        granted_at: Date;
-      }[]
-    >(
-      `SELECT e.id, e.recipient_id, e.previous_deadline, e.deadline, e.reason, e.granted_by,
-              e.granted_at
-         FROM referral_round_extension e
-        WHERE e.recipient_id IN (?)
-        ORDER BY e.id`,
-      [extendedIds],
-    );
-    for (const row of rows) {
-      const list = byRecipient.get(row.recipient_id) ?? [];
-      list.push({
-        id: row.id,
-        recipientId: row.recipient_id,
-        previousDeadline: row.previous_deadline,
-        deadline: row.deadline,
-        reason: row.reason,
-        grantedBy: row.granted_by,
-        grantedAt: row.granted_at.toISOString(),
-      });
-      byRecipient.set(row.recipient_id, list);
     }
     return byRecipient;
   }

@@ -316,20 +316,11 @@ export class RoundPagesController {
       this.reminders.sentCountsForRound(id),
     ]);
     const recipient = recipientOf(round, recipientId);
-    const reminders = sentReminders.get(recipient.id);
     const may = recipientActions(actor, round, recipient);
     this.views.render(response, 'rounds/recipient', {
       title: recipient.organisation.name,
       round: { ...round, label: roundLabel(round) },
-      recipient: {
-        ...recipient,
-        statusLabel: recipientStatusLabel(recipient),
-        reminderCount: reminders?.count ?? 0,
-        reminderLast: reminders?.last ? pageDate(reminders.last) : null,
-        sent: moment(recipient.sentAt),
-        opened: moment(recipient.openedAt),
-        answered: moment(recipient.answeredAt),
-      },
+      recipient: { ...recipient, ...recipientTexts(recipient, sentReminders.get(recipient.id)) },
       ...may,
       mayAct: may.mayExtend || may.mayAnswer || may.mayResend,
     });
@@ -472,25 +463,15 @@ export class RoundPagesController {
         title: roundLabel(round),
         round,
         statusLabel: ROUND_STATUS_LABELS[round.status],
-        // Each row's texts are ready-made here: a round may have hundreds of consultees, and a
-        // template helper call per date would cost more than the rest of the row.
-        recipients: round.recipients.map((recipient) => {
-          const reminders = sentReminders.get(recipient.id);
-          return {
-            id: recipient.id,
-            name: recipient.organisation.name,
-            statusLabel: recipientStatusLabel(recipient),
-            failureReason: recipient.failureReason,
-            extended: recipient.extended,
-            deadline: recipient.deadline,
-            reminderCount: reminders?.count ?? 0,
-            reminderLast: reminders?.last ? pageDate(reminders.last) : null,
-            sent: moment(recipient.sentAt),
-            opened: moment(recipient.openedAt),
-            answered: moment(recipient.answeredAt),
-            ownCaseNumber: recipient.ownCaseNumber,
-          };
-        }),
+        recipients: round.recipients.map((recipient) => ({
+          id: recipient.id,
+          name: recipient.organisation.name,
+          failureReason: recipient.failureReason,
+          extended: recipient.extended,
+          deadline: recipient.deadline,
+          ownCaseNumber: recipient.ownCaseNumber,
+          ...recipientTexts(recipient, sentReminders.get(recipient.id)),
+        })),
         sections: sections.items,
         answers: answers.map((answer) => ({
           ...answer,
@@ -607,6 +588,24 @@ function recipientOf(round: RoundDto, recipientId: number): RecipientDto {
     throw DomainError.notFound('Recipient', recipientId);
   }
   return recipient;
+}
+
+/**
+ * A consultee's status and dates as the pages write them, ready-made: a round may have hundreds
+ * of consultees, and a template helper call per date would cost more than the rest of the row.
+ */
+function recipientTexts(
+  recipient: RecipientDto,
+  reminders: { count: number; last: string | null } | undefined,
+) {
+  return {
+    statusLabel: recipientStatusLabel(recipient),
+    reminderCount: reminders?.count ?? 0,
+    reminderLast: reminders?.last ? pageDate(reminders.last) : null,
+    sent: moment(recipient.sentAt),
+    opened: moment(recipient.openedAt),
+    answered: moment(recipient.answeredAt),
+  };
 }
 
 /** An instant as a page shows it in a table: its day and time in Stockholm. */
