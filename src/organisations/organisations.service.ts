@@ -17,6 +17,14 @@ import {
 } from './dto/organisation.dto.js';
 import { Organisation } from './organisation.entity.js';
 
+/** An organisation that keeps a register of its own. */
+export interface RegisterKeeper {
+  id: number;
+  name: string;
+  seriesCode: string;
+  active: boolean;
+}
+
 @Injectable()
 export class OrganisationsService {
   constructor(
@@ -133,6 +141,28 @@ export class OrganisationsService {
       items: rows.slice(0, limit).map((organisation) => OrganisationDto.from(organisation)),
       nextCursor: nextNameCursor(rows, limit),
     };
+  }
+
+  /**
+   * The organisations that keep a register (those with a series code), by name: what a page
+   * offers where a case is registered or filtered. One plain query of four columns, since the
+   * pages ask on every request and the directory may hold hundreds of consultees besides.
+   */
+  async registers(): Promise<RegisterKeeper[]> {
+    const rows = await this.dataSource.query<
+      { id: number; name: string; series_code: string; active: number | string }[]
+    >(
+      `SELECT id, name, series_code, active
+         FROM organisation
+        WHERE series_code IS NOT NULL
+        ORDER BY name, id`,
+    );
+    return rows.map((row) => ({
+      id: Number(row.id),
+      name: row.name,
+      seriesCode: row.series_code,
+      active: Number(row.active) === 1,
+    }));
   }
 
   /** Loads the organisations, refusing with 400 when any of the ids is unknown. */

@@ -37,7 +37,6 @@ import {
 import { RegisterDocumentDto, type DocumentDto } from '../documents/dto/document.dto.js';
 import { fileResponse } from '../documents/file-response.js';
 import { MeetingsService } from '../meetings/meetings.service.js';
-import type { OrganisationDto } from '../organisations/dto/organisation.dto.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
 import { RoundQueriesService } from '../referral-rounds/round-queries.service.js';
 import type { Role } from '../users/role.js';
@@ -139,15 +138,16 @@ export class CasePagesController {
       status: query.status,
       organisationId: query.organisationId,
     };
-    const organisations = await this.allOrganisations();
+    const organisations = await this.organisations.registers();
     const context = {
       title: 'Ärenden',
       form: emptyForm(values),
       organisationChoices: [
         { value: '', label: 'Alla organisationer' },
-        ...organisations
-          .filter((organisation) => organisation.seriesCode)
-          .map((organisation) => ({ value: String(organisation.id), label: organisation.name })),
+        ...organisations.map((organisation) => ({
+          value: String(organisation.id),
+          label: organisation.name,
+        })),
       ],
       statusChoices: [
         { value: '', label: 'Alla' },
@@ -368,8 +368,8 @@ export class CasePagesController {
   }
 
   private async renderNewCase(response: Response, form: FormState, status: number): Promise<void> {
-    const organisations = (await this.allOrganisations()).filter(
-      (organisation) => organisation.seriesCode && organisation.active,
+    const organisations = (await this.organisations.registers()).filter(
+      (organisation) => organisation.active,
     );
     this.views.render(
       response,
@@ -465,18 +465,6 @@ export class CasePagesController {
       },
       { status },
     );
-  }
-
-  /** The whole directory (a municipality has at most a few hundred organisations). */
-  private async allOrganisations(): Promise<OrganisationDto[]> {
-    const all: OrganisationDto[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.organisations.list({ limit: 500, ...(cursor ? { cursor } : {}) });
-      all.push(...page.items);
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-    return all;
   }
 }
 
