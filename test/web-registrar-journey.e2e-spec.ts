@@ -421,7 +421,7 @@ describeInBrowser('the registrar’s journey in a browser, through the pages onl
     await check('rounds');
   });
 
-  it('opens and sends a round by keyboard alone (Tab, Space, Enter and typing), with no clicks', async () => {
+  it('opens and sends a round, then grants one consultee an extension and resends to it, by keyboard alone (Tab, Space, Enter and typing)', async () => {
     const keyboard = await browser.newPage({ javaScriptEnabled: false });
     const press = async (name: string, key = 'Enter') => {
       await Promise.all([keyboard.waitForNavigation(), keyboard.keyboard.press(key)]);
@@ -494,6 +494,41 @@ describeInBrowser('the registrar’s journey in a browser, through the pages onl
         title: 'Remiss med tangentbordet',
         deadline: plainDay,
       });
+
+      // One consultee's page, from its name in the matrix: an extension, then a resend.
+      const consultee = async () => {
+        await tabTo(keyboard.getByRole('link', { name: SILENT, exact: true }));
+        await press(SILENT);
+        expect(path(keyboard)).toMatch(new RegExp(`^${roundPath}/recipients/\\d+$`));
+      };
+      await consultee();
+      await tabTo(keyboard.getByRole('link', { name: 'Bevilja anstånd', exact: true }));
+      await press('Bevilja anstånd');
+      const later = workingDayOnOrAfter(stockholmDay(45));
+      await tabTo(keyboard.getByLabel('Ny svarstid', { exact: true }));
+      await keyboard.keyboard.type(later);
+      await tabTo(keyboard.getByLabel('Skäl', { exact: true }));
+      await keyboard.keyboard.type('Nämnden sammanträder senare.');
+      await tabTo(keyboard.getByRole('button', { name: 'Bevilja anstånd' }));
+      await press('grant');
+      expect(path(keyboard)).toBe(roundPath);
+      expect(await keyboard.getByRole('status').innerText()).toBe(`Anstånd beviljat till ${later}`);
+      await consultee();
+      expect(await keyboard.getByRole('main').innerText()).toContain(
+        'Nämnden sammanträder senare.',
+      );
+      await tabTo(keyboard.getByRole('button', { name: 'Skicka remissen igen' }));
+      await press('resend');
+      expect(await keyboard.getByRole('status').innerText()).toBe(
+        `Remissen är skickad igen till ${SILENT}`,
+      );
+      const [silent] = await t.sql<{ deadline: string; invitations: number }>(
+        `SELECT r.extended_deadline AS deadline, r.invitation_count AS invitations
+           FROM referral_round_recipient r JOIN organisation o ON o.id = r.organisation_id
+          WHERE r.round_id = ? AND o.name = ?`,
+        [Number(roundPath.split('/')[2]), SILENT],
+      );
+      expect(silent).toEqual({ deadline: later, invitations: 2 });
       expect(unseen).toEqual([]);
     } finally {
       await keyboard.close();
