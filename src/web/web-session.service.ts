@@ -12,6 +12,12 @@ export const LOGIN_CSRF_COOKIE = 'remiss_login_csrf';
 /** A session ends this long after sign-in, however busy it is. */
 export const SESSION_MAX_MS = 12 * 3_600_000;
 const ONE_TIME_SIGN_IN_MS = 15 * 60_000;
+/**
+ * How stale a session's last-seen time may get before a request writes it again: a page then
+ * costs one read of Redis, not a read and a write, and the idle limit (an hour by default) is
+ * kept to within this.
+ */
+const LAST_SEEN_PRECISION_MS = 60_000;
 
 export interface WebSession {
   userId: number;
@@ -95,8 +101,10 @@ export class WebSessionService {
       await this.redis.del(key);
       return null;
     }
-    session.lastSeenAt = now;
-    await this.redis.set(key, JSON.stringify(session), 'KEEPTTL');
+    if (now - session.lastSeenAt >= LAST_SEEN_PRECISION_MS) {
+      session.lastSeenAt = now;
+      await this.redis.set(key, JSON.stringify(session), 'KEEPTTL');
+    }
     return { key, session };
   }
 
