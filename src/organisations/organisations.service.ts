@@ -7,6 +7,7 @@ import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import type { Page } from '../common/pagination.js';
 import { isDuplicateKey } from '../database/errors.js';
+import { booleanTransformer } from '../database/transformers.js';
 import { nextNameCursor, pageByName } from '../database/keyset.js';
 import { lockVersioned } from '../database/versioned-lock.js';
 import {
@@ -150,7 +151,7 @@ export class OrganisationsService {
    */
   async registers(): Promise<RegisterKeeper[]> {
     const rows = await this.dataSource.query<
-      { id: number; name: string; series_code: string; active: number | string }[]
+      { id: number; name: string; series_code: string; active: number }[]
     >(
       `SELECT id, name, series_code, active
          FROM organisation
@@ -161,7 +162,7 @@ export class OrganisationsService {
       id: Number(row.id),
       name: row.name,
       seriesCode: row.series_code,
-      active: Number(row.active) === 1,
+      active: booleanTransformer.from(row.active) as boolean,
     }));
   }
 

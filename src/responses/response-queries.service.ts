@@ -5,6 +5,7 @@ import { Secrecy } from '../common/secrecy.js';
 import type { Actor } from '../common/actor.js';
 import { DomainError } from '../common/domain-error.js';
 import { Case } from '../cases/case.entity.js';
+import { booleanTransformer, jsonTransformer } from '../database/transformers.js';
 import { Document } from '../documents/document.entity.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import {
@@ -149,9 +150,7 @@ export class ResponseQueriesService {
    * confidential, in one plain query (pages read it several times per request).
    */
   private async roundHead(roundId: number): Promise<RoundHead> {
-    const [row] = await this.dataSource.query<
-      { sections: string; confidential: number | string }[]
-    >(
+    const [row] = await this.dataSource.query<{ sections: string; confidential: number }[]>(
       `SELECT r.sections, c.confidential
          FROM referral_round r
          JOIN case_record c ON c.id = r.case_id
@@ -160,8 +159,8 @@ export class ResponseQueriesService {
     );
     if (!row) throw DomainError.notFound('Round', roundId);
     return {
-      sections: JSON.parse(row.sections) as RoundSection[],
-      caseConfidential: Number(row.confidential) === 1,
+      sections: jsonTransformer.from(row.sections) as RoundSection[],
+      caseConfidential: booleanTransformer.from(row.confidential) as boolean,
     };
   }
 
