@@ -133,6 +133,13 @@ export const DEMO_USERS: DemoUser[] = [
     what: 'respondent for Barn- och ungdomsnämnden / kontaktperson',
   },
   {
+    name: 'Karin Kultur',
+    email: 'kultur@exempel.se',
+    roles: ['respondent'],
+    organisations: ['Kultur- och fritidsnämnden', 'Samhällsbyggnadsnämnden'],
+    what: 'respondent for two committees / kontaktperson för två nämnder',
+  },
+  {
     name: 'Rut Revisor',
     email: 'revisor@exempel.se',
     roles: ['reader'],
@@ -188,6 +195,29 @@ export const DEMO_CASES: DemoCase[] = [
     ],
   },
   {
+    title: 'Riktlinjer för digital tillgänglighet',
+    description:
+      'Förslag till riktlinjer för tillgängliga digitala tjänster, på remiss till berörda nämnder.',
+    organisation: 'Kommunstyrelsen',
+    classification: '1.4.2',
+    documents: [
+      {
+        fileName: 'Förslag till riktlinjer för digital tillgänglighet.pdf',
+        title: 'Förslag till riktlinjer för digital tillgänglighet',
+        direction: 'internal',
+        date: '2026-10-19',
+        lines: [
+          'Riktlinjer för digital tillgänglighet',
+          'Förslag, remissversion',
+          '',
+          '1. Webbplatser och e-tjänster ska uppfylla lagen om tillgänglighet till digital offentlig service.',
+          '2. Varje nämnd utser en ansvarig för tillgänglighet.',
+          '3. Tillgängligheten följs upp årligen.',
+        ],
+      },
+    ],
+  },
+  {
     title: 'Ansökan om skyddat boende',
     description: 'Ärendet innehåller uppgifter om enskilds personliga förhållanden.',
     organisation: 'Kommunstyrelsen',
@@ -223,6 +253,31 @@ export const DEMO_ROUND = {
     { ref: '4.3 c', title: 'Ökad bosocial samvaro' },
     { ref: '5.1 a', title: 'Sociala nätverk och partnerskap med civilsamhället' },
     { ref: '5.2 b', title: 'Samordnat mottagande och snabb etablering för nyanlända' },
+  ],
+};
+
+/**
+ * A second remiss, still open: the guidelines to four committees, sent five days ago with three
+ * weeks to answer, so that the respondents have something to answer in their inbox.
+ */
+export const DEMO_OPEN_ROUND = {
+  caseTitle: 'Riktlinjer för digital tillgänglighet',
+  title: 'Förslag till riktlinjer för digital tillgänglighet',
+  message:
+    'Kommunstyrelsen skickar förslaget till riktlinjer för digital tillgänglighet på remiss. ' +
+    'Lämna synpunkter per punkt och ange er egen beslutsparagraf.',
+  daysAgo: 5,
+  daysToAnswer: 21,
+  sections: [
+    { ref: '1', title: 'Webbplatser och e-tjänster' },
+    { ref: '2', title: 'Ansvar i nämnderna' },
+    { ref: '3', title: 'Uppföljning' },
+  ],
+  recipients: [
+    'Servicenämnden',
+    'Barn- och ungdomsnämnden',
+    'Kultur- och fritidsnämnden',
+    'Samhällsbyggnadsnämnden',
   ],
 };
 

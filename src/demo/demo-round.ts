@@ -6,6 +6,7 @@ import { addDays, workingDayOnOrBefore } from '../common/working-days.js';
 import { CasesService } from '../cases/cases.service.js';
 import { ExtensionsService } from '../deadlines/extensions.service.js';
 import { DocumentsService } from '../documents/documents.service.js';
+import type { OrganisationKind } from '../organisations/organisation-kind.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
 import { markRecipientOpened } from '../referral-rounds/recipient-opened.js';
 import { loadRecipients } from '../referral-rounds/recipient-rows.js';
@@ -16,6 +17,7 @@ import { ResponsesService } from '../responses/responses.service.js';
 import { UsersService } from '../users/users.service.js';
 import {
   DEMO_EXTENSION,
+  DEMO_OPEN_ROUND,
   DEMO_OUTSIDE_RECIPIENTS,
   DEMO_ROUND,
   type DemoAnswer,
@@ -32,30 +34,67 @@ export async function seedRound(
   app: INestApplication,
   decisionItemId: number,
 ): Promise<{ id: number; recipients: number }> {
+  return sendRound(
+    app,
+    {
+      ...DEMO_ROUND,
+      recipientKinds: ['committee', 'company'],
+      recipientNames: DEMO_OUTSIDE_RECIPIENTS,
+    },
+    decisionItemId,
+  );
+}
+
+/** Sends the demo's second remiss, still open today, to the committees named (once). */
+export async function seedOpenRound(
+  app: INestApplication,
+): Promise<{ id: number; recipients: number }> {
+  return sendRound(app, {
+    ...DEMO_OPEN_ROUND,
+    recipientKinds: [],
+    recipientNames: DEMO_OPEN_ROUND.recipients,
+  });
+}
+
+interface DemoRoundSpec {
+  caseTitle: string;
+  title: string;
+  message: string;
+  daysToAnswer: number;
+  sections: { ref: string; title: string }[];
+  recipientKinds: OrganisationKind[];
+  recipientNames: readonly string[];
+}
+
+async function sendRound(
+  app: INestApplication,
+  spec: DemoRoundSpec,
+  decisionItemId?: number,
+): Promise<{ id: number; recipients: number }> {
   const actor = demoActor();
   const queries = app.get(RoundQueriesService);
   const owner = (await app.get(CasesService).list({ limit: 200 }, actor)).items.find(
-    (item) => item.title === DEMO_ROUND.caseTitle,
+    (item) => item.title === spec.caseTitle,
   );
-  if (!owner) throw new Error(`The demo case "${DEMO_ROUND.caseTitle}" is missing`);
+  if (!owner) throw new Error(`The demo case "${spec.caseTitle}" is missing`);
   const existing = (await queries.list({ caseId: owner.id, limit: 1 }, actor)).items[0];
   if (existing) return { id: existing.id, recipients: existing.summary.total };
   const [draft] = await app.get(DocumentsService).listForCase(owner.id, actor);
   const organisations = (await app.get(OrganisationsService).list({ limit: 200 })).items;
-  const outside = organisations
-    .filter((organisation) => DEMO_OUTSIDE_RECIPIENTS.includes(organisation.name))
+  const named = organisations
+    .filter((organisation) => spec.recipientNames.includes(organisation.name))
     .map((organisation) => organisation.id);
   const today = app.get(Clock).today();
   const round = await app.get(RoundsService).create(
     owner.id,
     {
-      title: DEMO_ROUND.title,
-      deadline: workingDayOnOrBefore(addDays(today, DEMO_ROUND.daysToAnswer)),
+      title: spec.title,
+      deadline: workingDayOnOrBefore(addDays(today, spec.daysToAnswer)),
       documentIds: [draft.id],
-      recipientKinds: ['committee', 'company'],
-      recipientOrganisationIds: outside,
-      message: DEMO_ROUND.message,
-      sections: DEMO_ROUND.sections,
+      recipientKinds: spec.recipientKinds,
+      recipientOrganisationIds: named,
+      message: spec.message,
+      sections: spec.sections,
       decisionItemId,
     },
     actor,

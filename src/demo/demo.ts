@@ -18,13 +18,15 @@ import { UserQueryDto } from '../users/dto/user.dto.js';
 import { WebSessionService } from '../web/web-session.service.js';
 import { concludeRound, writeWordFiles } from './demo-conclusion.js';
 import { recordParagraph } from './demo-meeting.js';
-import { seedAnswers, seedExtension, seedRound } from './demo-round.js';
+import { seedAnswers, seedExtension, seedOpenRound, seedRound } from './demo-round.js';
+import { browserTour } from './demo-tour.js';
 import {
   DEMO_ANSWERS_IN_TIME,
   DEMO_CASES,
   DEMO_DECISION,
   DEMO_EXTENDED_ANSWER,
   DEMO_FINAL_DECISION,
+  DEMO_OPEN_ROUND,
   DEMO_ORGANISATIONS,
   DEMO_PASSWORD,
   DEMO_USERS,
@@ -167,6 +169,7 @@ async function main(): Promise<void> {
   });
   await at(20, (app) => seedAnswers(app, round.id, DEMO_ANSWERS_IN_TIME));
   const extendedTo = await at(12, (app) => seedExtension(app, round.id));
+  await at(DEMO_OPEN_ROUND.daysAgo, (app) => seedOpenRound(app));
   await at(2, (app) => seedAnswers(app, round.id, [DEMO_EXTENDED_ANSWER]));
   const app = await createHttpApp(config, engine);
   await concludeRound(app, round.id);
@@ -193,6 +196,18 @@ async function main(): Promise<void> {
     ...DEMO_USERS,
   ]
     .map((user) => `    ${user.email.padEnd(28)} ${user.what}`)
+    .join('\n');
+  const tour = browserTour({
+    base,
+    strategyCaseNumber: summary.caseNumber,
+    strategyRoundId: round.id,
+    openRoundTitle: DEMO_OPEN_ROUND.title,
+    decisionMeetingId: final.meetingId,
+    decisionItemId: final.itemId,
+    adminEmail: config.bootstrapAdminEmail ?? ADMIN_EMAIL,
+  })
+    .split('\n')
+    .map((line) => `  ${line}`)
     .join('\n');
   const counts = summary.summary;
   const ownCases = summary.recipients
@@ -242,6 +257,7 @@ ${wordFiles.map((file) => `    ${file}`).join('\n')}
   Loggar / logs:                       ${config.logFile ?? 'standard output'}
   Filer / stored documents:            ${resolve(config.storageDir)}
   Databas / database:                  ${config.databaseName} (${engine})
+${tour}
   Inloggningar / logins (lösenord / password: ${DEMO_PASSWORD}):
 ${logins}
   Logga in / log in:
