@@ -17,6 +17,7 @@ import { UsersModule } from './users/users.module.js';
 import { DeskPagesModule } from './web/desk-pages.module.js';
 import { CasePagesModule } from './web/case-pages.module.js';
 import { RoundPagesModule } from './web/round-pages.module.js';
+import { AdminPagesModule } from './web/admin-pages.module.js';
 import { WebModule } from './web/web.module.js';
 import { PROCESSOR_MODULES } from './worker.module.js';
 
@@ -44,6 +45,7 @@ export class AppModule {
         DeskPagesModule,
         CasePagesModule,
         RoundPagesModule,
+        AdminPagesModule,
         ...(config.appRole === 'all' ? PROCESSOR_MODULES : []),
       ],
     };

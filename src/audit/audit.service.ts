@@ -1,8 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, LessThan, Repository } from 'typeorm';
+import { And, EntityManager, In, LessThan, MoreThanOrEqual, Repository } from 'typeorm';
 import type { Actor } from '../common/actor.js';
-import { Clock } from '../common/clock.js';
+import { Clock, startOfDayIn } from '../common/clock.js';
+import { addDays } from '../common/working-days.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/env.schema.js';
 import { readsEverySecret, Secrecy } from '../common/secrecy.js';
 import { decodeCursor, encodeCursor, Page } from '../common/pagination.js';
 import { AuditEvent } from './audit-event.entity.js';
@@ -21,6 +24,7 @@ export class AuditService {
   constructor(
     @InjectRepository(AuditEvent) private readonly events: Repository<AuditEvent>,
     private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'tzRegion'>,
   ) {}
 
   /** Appends an event inside the caller's transaction, so the change and its record commit together. */
@@ -49,6 +53,11 @@ export class AuditService {
     if (query.entity !== undefined) where.entity = query.entity;
     if (query.entityId !== undefined) where.entityId = query.entityId;
     if (query.actorUserId !== undefined) where.actorUserId = query.actorUserId;
+    const since = query.from && startOfDayIn(query.from, this.config.tzRegion);
+    const until = query.to && startOfDayIn(addDays(query.to, 1), this.config.tzRegion);
+    if (since && until) where.occurredAt = And(MoreThanOrEqual(since), LessThan(until));
+    else if (since) where.occurredAt = MoreThanOrEqual(since);
+    else if (until) where.occurredAt = LessThan(until);
     if (query.cursor !== undefined) {
       const [beforeId] = decodeCursor(query.cursor, ['string']);
       where.id = LessThan(beforeId);

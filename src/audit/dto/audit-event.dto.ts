@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
+import { IsCalendarDay } from '../../common/calendar-day.js';
 import { PageQueryDto } from '../../common/pagination.js';
 import type { AuditEvent } from '../audit-event.entity.js';
 
@@ -23,6 +24,16 @@ export class AuditQueryDto extends PageQueryDto {
   @IsInt()
   @Min(1)
   actorUserId?: number;
+
+  @ApiPropertyOptional({ example: '2026-11-01', description: 'First day (Stockholm), inclusive' })
+  @IsOptional()
+  @IsCalendarDay()
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2026-11-30', description: 'Last day (Stockholm), inclusive' })
+  @IsOptional()
+  @IsCalendarDay()
+  to?: string;
 }
 
 export class AuditEventDto {
