@@ -18,6 +18,7 @@ import { DeskPagesModule } from './web/desk-pages.module.js';
 import { CasePagesModule } from './web/case-pages.module.js';
 import { RoundPagesModule } from './web/round-pages.module.js';
 import { AdminPagesModule } from './web/admin-pages.module.js';
+import { InboxPagesModule } from './web/inbox-pages.module.js';
 import { WebModule } from './web/web.module.js';
 import { PROCESSOR_MODULES } from './worker.module.js';
 
@@ -46,6 +47,7 @@ export class AppModule {
         CasePagesModule,
         RoundPagesModule,
         AdminPagesModule,
+        InboxPagesModule,
         ...(config.appRole === 'all' ? PROCESSOR_MODULES : []),
       ],
     };

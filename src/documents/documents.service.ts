@@ -235,10 +235,17 @@ export class DocumentsService {
     return DocumentDto.from(document, owner.caseNumber, this.redacted(owner, document, actor));
   }
 
-  /** The stored bytes; 403 for confidential material unless the user may read it. */
-  async content(id: number, actor: Actor): Promise<DocumentContent> {
+  /**
+   * The stored bytes; 403 for confidential material unless the user may read it. `sentTo`: the
+   * organisations a round sent it to, whose respondents received it to answer (see Secrecy).
+   */
+  async content(
+    id: number,
+    actor: Actor,
+    sentTo: readonly number[] = [],
+  ): Promise<DocumentContent> {
     const { document, owner } = await this.load(id);
-    if (this.redacted(owner, document, actor)) {
+    if (!Secrecy.maySee(actor, { ...documentSecrecy(owner, document), sentTo })) {
       throw new DomainError(
         HttpStatus.FORBIDDEN,
         'confidential',

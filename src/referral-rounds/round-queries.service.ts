@@ -113,6 +113,31 @@ export class RoundQueriesService {
     };
   }
 
+  /**
+   * One recipient's place in its round (an inbox entry): the round as {@link get} shows it to the
+   * actor, that recipient, and the organisation that sent the remiss; 404 when the actor may not
+   * see it.
+   */
+  async getForRecipient(
+    recipientId: number,
+    actor: Actor,
+  ): Promise<{ round: RoundDto; recipient: RecipientDto; sender: string }> {
+    const found = await this.dataSource.query<{ roundId: number; sender: string }[]>(
+      `SELECT r.round_id AS roundId, o.name AS sender
+         FROM referral_round_recipient r
+         JOIN referral_round rr ON rr.id = r.round_id
+         JOIN case_record c ON c.id = rr.case_id
+         JOIN organisation o ON o.id = c.organisation_id
+        WHERE r.id = ?`,
+      [recipientId],
+    );
+    if (found.length === 0) throw DomainError.notFound('Recipient', recipientId);
+    const round = await this.get(Number(found[0].roundId), actor);
+    const recipient = round.recipients.find((candidate) => candidate.id === recipientId);
+    if (!recipient) throw DomainError.notFound('Recipient', recipientId);
+    return { round, recipient, sender: found[0].sender };
+  }
+
   /** The follow-up list: soonest deadline first, with each round's counts. */
   async list(query: RoundQueryDto, actor: Actor): Promise<Page<RoundListItemDto>> {
     const limit = query.limit ?? 50;
@@ -233,6 +258,8 @@ export class RoundQueriesService {
     if (scope) {
       if (scope.organisationIds.length === 0) return { items: [], nextCursor: null };
       builder.andWhere('r.organisation_id IN (:...scope)', { scope: scope.organisationIds });
+      // A consultee's inbox holds what was sent to it: a draft round is the sender's alone.
+      builder.andWhere("rr.status <> 'draft'");
     }
     if (query.organisationId) {
       builder.andWhere('r.organisation_id = :organisationId', {

@@ -31,6 +31,6 @@ import { ResponsesService } from './responses.service.js';
     CompilationService,
     MemoService,
   ],
-  exports: [ResponsesService, ResponseQueriesService, CompilationService],
+  exports: [ResponsesService, ResponseQueriesService, CompilationService, MemoService],
 })
 export class ResponsesModule {}
