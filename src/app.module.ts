@@ -16,6 +16,7 @@ import { SecurityLogModule } from './security-log/security-log.module.js';
 import { UsersModule } from './users/users.module.js';
 import { DeskPagesModule } from './web/desk-pages.module.js';
 import { CasePagesModule } from './web/case-pages.module.js';
+import { MeetingPagesModule } from './web/meeting-pages.module.js';
 import { RoundPagesModule } from './web/round-pages.module.js';
 import { AdminPagesModule } from './web/admin-pages.module.js';
 import { InboxPagesModule } from './web/inbox-pages.module.js';
@@ -47,6 +48,7 @@ export class AppModule {
         CasePagesModule,
         RoundPagesModule,
         AdminPagesModule,
+        MeetingPagesModule,
         InboxPagesModule,
         ...(config.appRole === 'all' ? PROCESSOR_MODULES : []),
       ],

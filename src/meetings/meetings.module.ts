@@ -6,6 +6,7 @@ import { WordModule } from '../word/word.module.js';
 import { OrganisationsModule } from '../organisations/organisations.module.js';
 import { ExtractDispatchService } from './extract-dispatch.service.js';
 import { ExtractsService } from './extracts.service.js';
+import { MeetingAccessService } from './meeting-access.service.js';
 import { MeetingItemsService } from './meeting-items.service.js';
 import { MeetingsController, ParagraphSequenceController } from './meetings.controller.js';
 import { MeetingsService } from './meetings.service.js';
@@ -14,7 +15,19 @@ import { MeetingsService } from './meetings.service.js';
 @Module({
   imports: [OrganisationsModule, DocumentsModule, StorageModule, MailModule, WordModule],
   controllers: [MeetingsController, ParagraphSequenceController],
-  providers: [MeetingsService, MeetingItemsService, ExtractsService, ExtractDispatchService],
-  exports: [ExtractsService, MeetingsService],
+  providers: [
+    MeetingsService,
+    MeetingItemsService,
+    ExtractsService,
+    ExtractDispatchService,
+    MeetingAccessService,
+  ],
+  exports: [
+    ExtractsService,
+    MeetingsService,
+    MeetingItemsService,
+    ExtractDispatchService,
+    MeetingAccessService,
+  ],
 })
 export class MeetingsModule {}

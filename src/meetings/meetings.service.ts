@@ -85,8 +85,14 @@ export class MeetingsService {
     });
   }
 
-  /** Soonest first within the range; an opaque keyset cursor on (date, id). */
-  async list(query: MeetingQueryDto): Promise<Page<MeetingDto>> {
+  /**
+   * Soonest first within the range; an opaque keyset cursor on (date, id). `organisationIds`
+   * narrows it to those organisations (the pages' "my organisations").
+   */
+  async list(
+    query: MeetingQueryDto,
+    organisationIds?: readonly number[],
+  ): Promise<Page<MeetingDto>> {
     const limit = query.limit ?? 50;
     const builder = this.dataSource.manager
       .createQueryBuilder(Meeting, 'm')
@@ -96,6 +102,9 @@ export class MeetingsService {
       .limit(limit + 1);
     if (query.organisationId)
       builder.andWhere('m.organisation_id = :org', { org: query.organisationId });
+    if (organisationIds) {
+      builder.andWhere('m.organisation_id IN (:...orgs)', { orgs: [0, ...organisationIds] });
+    }
     if (query.from) builder.andWhere('m.date >= :from', { from: query.from });
     if (query.to) builder.andWhere('m.date <= :to', { to: query.to });
     if (query.status) builder.andWhere('m.status = :status', { status: query.status });
@@ -249,10 +258,21 @@ export class MeetingsService {
     });
   }
 
-  /** Justering: the minutes are approved, every § is locked and its extract becomes final. */
-  async adjust(id: number, input: AdjustMeetingDto, actor: Actor): Promise<MeetingDto> {
+  /**
+   * Justering: the minutes are approved, every § is locked and its extract becomes final. `people`
+   * (chair, secretary, adjusters) are named in the same transaction, as the adjustment form does.
+   */
+  async adjust(
+    id: number,
+    input: AdjustMeetingDto,
+    actor: Actor,
+    people: Pick<UpdateMeetingDto, 'chair' | 'secretary' | 'adjusters'> = {},
+  ): Promise<MeetingDto> {
     return this.change(id, actor, undefined, 'meeting.adjusted', async (meeting, manager) => {
       assertMeetingTransition(meeting.status, 'adjusted');
+      if (people.chair !== undefined) meeting.chair = people.chair?.trim() || null;
+      if (people.secretary !== undefined) meeting.secretary = people.secretary?.trim() || null;
+      if (people.adjusters !== undefined) meeting.adjusters = trimAll(people.adjusters);
       const adjustedOn = this.adjustmentDay(meeting, input.adjustedOn);
       const items = await manager.count(MeetingItem, { where: { meetingId: id } });
       if (items === 0) {
