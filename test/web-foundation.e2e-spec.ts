@@ -94,6 +94,7 @@ describe('staff pages: sign-in, sessions, CSRF, error pages', () => {
     expect(links).toEqual([
       ['/rounds', 'Remisser'],
       ['/cases', 'Ärenden'],
+      ['/meetings', 'Sammanträden'],
     ]);
     expect(start.text).toContain('href="#main">Till innehållet</a>');
 

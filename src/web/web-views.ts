@@ -15,7 +15,7 @@ export const MAIN_MENU: readonly { label: string; href: string; roles: readonly 
   { label: 'Remisser', href: '/rounds', roles: ['registrar', 'admin', 'reader'] },
   { label: 'Ärenden', href: '/cases', roles: ['registrar', 'clerk', 'admin', 'reader'] },
   { label: 'Inkorg', href: '/inbox', roles: ['respondent'] },
-  { label: 'Sammanträden', href: '/meetings', roles: ['clerk'] },
+  { label: 'Sammanträden', href: '/meetings', roles: ['clerk', 'registrar', 'admin', 'reader'] },
   { label: 'Administration', href: '/admin/organisations', roles: ['admin'] },
 ];
 
@@ -200,10 +200,12 @@ export class WebViews {
   }
 
   private menu(request: WebRequest) {
-    const path = request.path;
+    // An entry is the current one on every page of its part: its first path segment.
+    const part = (path: string) => path.split('/')[1] ?? '';
+    const here = part(request.path);
     return menuFor(request.actor?.roles ?? []).map((entry) => ({
       ...entry,
-      current: path === entry.href || path.startsWith(`${entry.href}/`),
+      current: here !== '' && here === part(entry.href),
     }));
   }
 
