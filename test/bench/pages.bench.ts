@@ -1,7 +1,8 @@
 // Benchmark of the staff pages: the register search (/cases?q=…), a list page some way into the
 // register (/cases, page 21, reached through the "Nästa" links) and one round with 300 consultees
-// (/rounds/:id), each with 10 connections on a register of 100,000 cases and 300,000 documents,
-// signed in through the login form. Run with `npm run bench:pages` (builds first) or
+// (/rounds/:id), a committee respondent's inbox with 50 remisser (/inbox) and a meeting with 40
+// paragraphs (/meetings/:id), each with 10 connections on a register of 100,000 cases and 300,000
+// documents, signed in through the login form. Run with `npm run bench:pages` (builds first) or
 // `npx tsx test/bench/pages.bench.ts` against an existing build. See test/bench/README.md.
 //
 // It talks only to 127.0.0.1: MariaDB/MySQL on 3306 (root, no password), Redis on 6379 and the
@@ -46,6 +47,7 @@ import {
   type CpuShares,
   type Service,
 } from './support.js';
+import { CLERK, RESPONDENT, seedInbox, seedMeeting } from './pages-desk-seed.js';
 import { getPage, listPagePath, PageMissing, signInThroughForm } from './web-pages.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -58,6 +60,9 @@ const SECONDS = Math.max(1, envInt('BENCH_SECONDS', 10));
 const WARMUP_SECONDS = envInt('BENCH_WARMUP_SECONDS', 2);
 const PREFERRED_PORT = envInt('BENCH_PORT', 3994);
 const CONSULTEES = Math.max(1, envInt('BENCH_CONSULTEES', 300));
+/** Remisser in the respondent's inbox, and paragraphs in the clerk's meeting. */
+const INBOX_ROUNDS = Math.max(1, envInt('BENCH_INBOX_ROUNDS', 50));
+const MEETING_ITEMS = Math.max(1, envInt('BENCH_MEETING_ITEMS', 40));
 /** Every ANSWER_EVERY-th consultee has answered. */
 const ANSWER_EVERY = 3;
 const CURSOR_PAGE = 21;
@@ -358,6 +363,7 @@ async function main(): Promise<number> {
     name: 'Servicenämnden',
     kind: 'committee',
     seriesCode: 'SFN',
+    email: 'servicenamnden@bench.example',
   });
   const token = await createRegistrar(baseUrl, adminToken, [ks.id, sfn.id]);
   log(`created KS (id ${ks.id}), SFN (id ${sfn.id}) and a registrar`);
@@ -383,6 +389,16 @@ async function main(): Promise<number> {
       `through the API in ${round.seconds.toFixed(1)} s`,
   );
 
+  const inbox = await seedInbox(baseUrl, adminToken, token, ks.id, sfn.id, INBOX_ROUNDS);
+  log(
+    `inbox: ${inbox.rounds} remisser to Servicenämnden, ${inbox.answered} answered, in ` +
+      `${inbox.seconds.toFixed(1)} s`,
+  );
+  const meeting = await seedMeeting(baseUrl, adminToken, token, ks.id, MEETING_ITEMS);
+  log(
+    `meeting ${meeting.meetingId}: ${meeting.items} paragraphs in ${meeting.seconds.toFixed(1)} s`,
+  );
+
   const cookie = await signInThroughForm(baseUrl, REGISTRAR.email, REGISTRAR.password);
   log('signed in as the registrar through the login form');
 
@@ -400,6 +416,16 @@ async function main(): Promise<number> {
   runs.push([
     `/rounds/:id (${round.consultees})`,
     await benchPage('round', baseUrl, `/rounds/${round.roundId}`, cookie, pids),
+  ]);
+  const respondent = await signInThroughForm(baseUrl, RESPONDENT.email, RESPONDENT.password);
+  runs.push([
+    `/inbox (${inbox.rounds})`,
+    await benchPage('inbox', baseUrl, '/inbox', respondent, pids),
+  ]);
+  const clerk = await signInThroughForm(baseUrl, CLERK.email, CLERK.password);
+  runs.push([
+    `/meetings/:id (${meeting.items} §§)`,
+    await benchPage('meeting', baseUrl, `/meetings/${meeting.meetingId}`, clerk, pids),
   ]);
 
   const passed = printSummary(seeded, round, runs);
