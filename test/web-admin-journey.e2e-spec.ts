@@ -1,13 +1,10 @@
-import { createServer, type AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import {
   describeInBrowser,
-  elementsPastRightEdge,
-  expectNoAxeViolations,
+  freePort,
+  journeyChecks,
   launchBrowser,
   newPage,
-  screenshot,
-  scrollsSideways,
 } from './helpers/browser.js';
 import { adminAuth, createOrganisation } from './helpers/factories.js';
 import { ADMIN, startTestApp, type TestApp } from './helpers/test-app.js';
@@ -30,14 +27,6 @@ const RESPONDENT = {
   password: 'ett-langt-losenord-2026',
 };
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 describeInBrowser('the admin’s journey in a browser, through the pages only', () => {
   let t: TestApp;
   let base: string;
@@ -47,19 +36,10 @@ describeInBrowser('the admin’s journey in a browser, through the pages only', 
   let ksId: number;
   let sfnId: number;
   let userId: number;
-  let visited = 0;
 
-  /** Every page the journey lands on: two screenshots, axe, and reflow at 320 px. */
-  const check = async (name: string, on: Page = page) => {
-    visited += 1;
-    await screenshot(on, `admin-${String(visited).padStart(2, '0')}-${name}`);
-    await expectNoAxeViolations(on, name);
-    const before = on.viewportSize();
-    await on.setViewportSize({ width: 320, height: 640 });
-    const sideways = (await scrollsSideways(on)) ? await elementsPastRightEdge(on) : [];
-    if (before) await on.setViewportSize(before);
-    expect({ page: name, sideways }).toEqual({ page: name, sideways: [] });
-  };
+  /** Every page the journey lands on: screenshots at both widths, axe, and reflow at 320 px. */
+  const checkPage = journeyChecks('admin');
+  const check = (name: string, on: Page = page) => checkPage(on, name);
   const follow = async (action: () => Promise<unknown>, on: Page = page) => {
     await Promise.all([on.waitForNavigation(), action()]);
   };

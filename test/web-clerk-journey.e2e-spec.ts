@@ -1,18 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { noticeDates } from '../src/meetings/appeal-period.js';
 import {
   describeFocus,
   describeInBrowser,
-  elementsPastRightEdge,
-  expectNoAxeViolations,
   focusOutline,
+  freePort,
+  journeyChecks,
   launchBrowser,
   newPage,
   pressTabUntil,
-  screenshot,
-  scrollsSideways,
 } from './helpers/browser.js';
 import { docxText, pageText as wordPageText } from './helpers/docx-text.js';
 import { adminAuth, createOrganisation, createUser, type TestUser } from './helpers/factories.js';
@@ -58,15 +55,6 @@ const CHAIR = 'Johan Persson';
 const SECRETARY = 'Anna Lind';
 const ADJUSTERS = ['Carl-Henrik Sölvinger', 'Maria Nilsson'];
 const BACKGROUND = 'Arbetsförmedlingen redovisar läget på arbetsmarknaden i kommunen.';
-
-/** A port nobody listens on now, so that the app can be reached by the browser. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('the clerk’s meeting pages (Sammanträden)', () => {
   let sink: SmtpSink;
@@ -135,19 +123,10 @@ describe('the clerk’s meeting pages (Sammanträden)', () => {
     let browser: Browser;
     let page: Page;
     let meetingId: number;
-    let visited = 0;
 
-    /** Every page the journey lands on: two screenshots, axe, and reflow at 320 px. */
-    const check = async (name: string, on: Page = page) => {
-      visited += 1;
-      await screenshot(on, `clerk-${String(visited).padStart(2, '0')}-${name}`);
-      await expectNoAxeViolations(on, name);
-      const before = on.viewportSize();
-      await on.setViewportSize({ width: 320, height: 640 });
-      const sideways = (await scrollsSideways(on)) ? await elementsPastRightEdge(on) : [];
-      if (before) await on.setViewportSize(before);
-      expect({ page: name, sideways }).toEqual({ page: name, sideways: [] });
-    };
+    /** Every page the journey lands on: screenshots at both widths, axe, and reflow at 320 px. */
+    const checkPage = journeyChecks('clerk');
+    const check = (name: string, on: Page = page) => checkPage(on, name);
     const follow = async (action: () => Promise<unknown>, on: Page = page) => {
       await Promise.all([on.waitForNavigation(), action()]);
     };

@@ -1,13 +1,10 @@
-import { createServer, type AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import {
   describeInBrowser,
-  elementsPastRightEdge,
-  expectNoAxeViolations,
+  freePort,
+  journeyChecks,
   launchBrowser,
   newPage,
-  screenshot,
-  scrollsSideways,
 } from './helpers/browser.js';
 import { buildSecretCase, SECRET_PATTERN, type SecretCase } from './helpers/secret-case.js';
 import { SmtpSink } from './helpers/smtp-sink.js';
@@ -20,14 +17,6 @@ import { signInPage } from './helpers/web-session.js';
  * no title or content anywhere, and no page offers the reader an action (a form that writes).
  */
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 describeInBrowser('the reader’s journey in a browser: read-only, with secrets withheld', () => {
   let sink: SmtpSink;
   let t: TestApp;
@@ -35,21 +24,15 @@ describeInBrowser('the reader’s journey in a browser: read-only, with secrets 
   let browser: Browser;
   let page: Page;
   let s: SecretCase;
-  let visited = 0;
 
   /**
    * Every page the reader lands on: screenshots at both widths, axe, reflow at 320 px, nothing
    * secret in the whole document (title and attributes included), and no form that writes but
    * signing out.
    */
+  const checkPage = journeyChecks('reader');
   const check = async (name: string) => {
-    visited += 1;
-    await screenshot(page, `reader-${String(visited).padStart(2, '0')}-${name}`);
-    await expectNoAxeViolations(page, name);
-    await page.setViewportSize({ width: 320, height: 640 });
-    const sideways = (await scrollsSideways(page)) ? await elementsPastRightEdge(page) : [];
-    await page.setViewportSize({ width: 1280, height: 800 });
-    expect({ page: name, sideways }).toEqual({ page: name, sideways: [] });
+    await checkPage(page, name);
     const html = await page.content();
     expect({ page: name, secret: SECRET_PATTERN.exec(html)?.[0] ?? null }).toEqual({
       page: name,

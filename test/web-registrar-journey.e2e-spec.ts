@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import {
   addDays,
@@ -9,16 +8,14 @@ import {
   type Holiday,
 } from '../src/common/working-days.js';
 import {
-  describeInBrowser,
   describeFocus,
-  elementsPastRightEdge,
-  expectNoAxeViolations,
+  describeInBrowser,
   focusOutline,
+  freePort,
+  journeyChecks,
   launchBrowser,
   newPage,
   pressTabUntil,
-  screenshot,
-  scrollsSideways,
 } from './helpers/browser.js';
 import { docxText } from './helpers/docx-text.js';
 import { adminAuth, createOrganisation, createUser, type TestUser } from './helpers/factories.js';
@@ -87,15 +84,6 @@ function holidayDeadline(): Holiday {
   throw new Error('no Swedish holiday within two years');
 }
 
-/** A port nobody listens on now, so that PUBLIC_URL (and the mailed links) can name it. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 describeInBrowser('the registrar’s journey in a browser, through the pages only', () => {
   let sink: SmtpSink;
   let t: TestApp;
@@ -112,19 +100,10 @@ describeInBrowser('the registrar’s journey in a browser, through the pages onl
   const extendedTo = workingDayOnOrAfter(addDays(deadline, 14));
   let caseId: number;
   let roundId: number;
-  let visited = 0;
 
-  /** Every page the journey lands on: two screenshots, axe, and reflow at 320 px. */
-  const check = async (name: string, on: Page = page) => {
-    visited += 1;
-    await screenshot(on, `journey-${String(visited).padStart(2, '0')}-${name}`);
-    await expectNoAxeViolations(on, name);
-    const before = on.viewportSize();
-    await on.setViewportSize({ width: 320, height: 640 });
-    const sideways = (await scrollsSideways(on)) ? await elementsPastRightEdge(on) : [];
-    if (before) await on.setViewportSize(before);
-    expect({ page: name, sideways }).toEqual({ page: name, sideways: [] });
-  };
+  /** Every page the journey lands on: screenshots at both widths, axe, and reflow at 320 px. */
+  const checkPage = journeyChecks('journey');
+  const check = (name: string, on: Page = page) => checkPage(on, name);
   /** Clicks what leads to another page and waits for it. */
   const follow = async (action: () => Promise<unknown>, on: Page = page) => {
     await Promise.all([on.waitForNavigation(), action()]);

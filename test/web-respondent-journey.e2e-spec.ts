@@ -1,17 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import {
   describeFocus,
   describeInBrowser,
-  elementsPastRightEdge,
-  expectNoAxeViolations,
   focusOutline,
+  freePort,
+  journeyChecks,
   launchBrowser,
   newPage,
   pressTabUntil,
-  screenshot,
-  scrollsSideways,
 } from './helpers/browser.js';
 import { docxText } from './helpers/docx-text.js';
 import { createOrganisation, createUser, type TestUser } from './helpers/factories.js';
@@ -48,14 +45,6 @@ const COMMENT =
   'Serviceförvaltningen beslutar inte kring etablering av mötesplatser i bostadsområden.';
 const REPLACE_LABEL = 'Jag vill ersätta det tidigare svaret';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 describeInBrowser('the respondent’s journey in a browser, through the pages only', () => {
   let sink: SmtpSink;
   let t: TestApp;
@@ -76,18 +65,10 @@ describeInBrowser('the respondent’s journey in a browser, through the pages on
   const deadline = stockholmDay(30);
   const extendedTo = stockholmDay(44);
   const lateDeadline = stockholmDay(10);
-  let visited = 0;
 
-  const check = async (name: string, on: Page = page) => {
-    visited += 1;
-    await screenshot(on, `respondent-${String(visited).padStart(2, '0')}-${name}`);
-    await expectNoAxeViolations(on, name);
-    const before = on.viewportSize();
-    await on.setViewportSize({ width: 320, height: 640 });
-    const sideways = (await scrollsSideways(on)) ? await elementsPastRightEdge(on) : [];
-    if (before) await on.setViewportSize(before);
-    expect({ page: name, sideways }).toEqual({ page: name, sideways: [] });
-  };
+  /** Every page the journey lands on: screenshots at both widths, axe, and reflow at 320 px. */
+  const checkPage = journeyChecks('respondent');
+  const check = (name: string, on: Page = page) => checkPage(on, name);
   const follow = async (action: () => Promise<unknown>, on: Page = page) => {
     await Promise.all([on.waitForNavigation(), action()]);
   };

@@ -2,6 +2,7 @@
 // with axe, screenshots at desktop and phone width, and keyboard-only moves.
 
 import { existsSync, mkdirSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
@@ -167,4 +168,32 @@ export async function pressTabUntil(
     if (await hasFocus(target)) return presses;
   }
   throw new Error(`${String(target)} did not get the focus within ${limit} presses of ${key}`);
+}
+
+/**
+ * The check every page a journey lands on gets, in the order visited: full-page screenshots at
+ * both widths as `<journey>-NN-<name>`, axe with the WCAG 2.1 A and AA rules, and no sideways
+ * scrolling at 320 px (WCAG 1.4.10), with the elements past the right edge named when it does.
+ */
+export function journeyChecks(journey: string): (page: Page, name: string) => Promise<void> {
+  let visited = 0;
+  return async (page, name) => {
+    visited += 1;
+    await screenshot(page, `${journey}-${String(visited).padStart(2, '0')}-${name}`);
+    await expectNoAxeViolations(page, name);
+    const before = page.viewportSize();
+    await page.setViewportSize({ width: 320, height: 640 });
+    const sideways = (await scrollsSideways(page)) ? await elementsPastRightEdge(page) : [];
+    if (before) await page.setViewportSize(before);
+    expect({ page: name, sideways }).toEqual({ page: name, sideways: [] });
+  };
+}
+
+/** A port nobody listens on now, so that PUBLIC_URL (and the mailed links) can name it. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((done) => server.close(done));
+  return port;
 }
