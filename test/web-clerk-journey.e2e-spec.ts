@@ -209,17 +209,25 @@ describe('the clerk’s meeting pages (Sammanträden)', () => {
       await follow(() => page.getByRole('link', { name: 'Lägg till paragraf' }).click());
       expect(path()).toBe(`/meetings/${meetingId}/items/new`);
       await check('item-new');
+      // What is typed before searching stays in the form, and the search saves nothing.
+      await page.getByLabel('Rubrik', { exact: true }).fill(PARAGRAPHS[0].title);
+      await page.getByLabel('Beslut', { exact: true }).fill(PARAGRAPHS[0].decision);
       await page.getByLabel('Sök ärende', { exact: true }).fill('inkludering');
       await follow(() => page.getByRole('button', { name: 'Sök ärende' }).click());
       expect(await page.getByText('1 ärende hittades för ”inkludering”.').count()).toBe(1);
+      expect(await page.getByLabel('Rubrik', { exact: true }).inputValue()).toBe(
+        PARAGRAPHS[0].title,
+      );
+      expect(await page.getByLabel('Beslut', { exact: true }).inputValue()).toBe(
+        PARAGRAPHS[0].decision,
+      );
+      expect(await count('meeting_item')).toBe(0);
       // The search is the register's: the other case is no hit.
       const choices = page.getByRole('group', { name: 'Ärende' }).getByRole('radio');
       expect(await choices.count()).toBe(2);
       expect(await page.getByLabel(`${OTHER_CASE_TITLE}`).count()).toBe(0);
       await check('item-search');
       await page.getByLabel(`${ks} ${CASE_TITLE}`, { exact: true }).check();
-      await page.getByLabel('Rubrik', { exact: true }).fill(PARAGRAPHS[0].title);
-      await page.getByLabel('Beslut', { exact: true }).fill(PARAGRAPHS[0].decision);
       await page.locator('summary', { hasText: 'Expedieras till' }).click();
       await page.getByLabel(SFN, { exact: true }).check();
       await page.getByLabel(KALMARHEM, { exact: true }).check();

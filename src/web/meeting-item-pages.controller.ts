@@ -93,6 +93,11 @@ export class MeetingItemPagesController {
     @Res() response: Response,
   ): Promise<void> {
     const values = typedValues(request.body);
+    if (searching(values)) {
+      // "Sök ärende": the same form again with the hits, everything typed kept; nothing saved.
+      await this.renderItemForm(response, id, null, actor, { values, errors: [] }, 200);
+      return;
+    }
     let added: ItemDto;
     try {
       const dto = await bodyToDto(CreateItemDto, itemBody(values, false));
@@ -155,6 +160,11 @@ export class MeetingItemPagesController {
     @Res() response: Response,
   ): Promise<void> {
     const values = typedValues(request.body);
+    if (searching(values)) {
+      const item = await this.meetings.getItem(id, itemId, actor);
+      await this.renderItemForm(response, id, item, actor, { values, errors: [] }, 200);
+      return;
+    }
     let changed: ItemDto;
     try {
       const dto = await bodyToDto(UpdateItemDto, itemBody(values, true));
@@ -351,4 +361,9 @@ export class MeetingItemPagesController {
     } while (cursor !== undefined && all.length < 10_000);
     return all.filter((organisation) => organisation.email);
   }
+}
+
+/** Whether the paragraph form was posted with its "Sök ärende" button rather than saved. */
+function searching(values: Record<string, unknown>): boolean {
+  return values.search !== undefined && values.search !== '';
 }
