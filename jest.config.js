@@ -31,7 +31,7 @@ const shared = {
     ],
   },
   transformIgnorePatterns: [
-    '/node_modules/(?!(@nestjs|file-type|strtok3|token-types|peek-readable|uint8array-extras|@tokenizer|@borewit)/)',
+    '/node_modules/(?!(@nestjs|file-type|strtok3|token-types|peek-readable|uint8array-extras|@tokenizer|@borewit|openid-client|oauth4webapi|jose|oidc-provider|quick-lru|nanoid|eta|koa|@koa|jsesc|oidc-token-hash|paseto)/)',
   ],
 };
 
