@@ -10,6 +10,7 @@ import { ReconcileMailOutbox1795400000000 } from './1795400000000-ReconcileMailO
 import { EndSessionsAndLogSecurityEvents1795404000000 } from './1795404000000-EndSessionsAndLogSecurityEvents.js';
 import { RecordWhenRemissOpened1796042817350 } from './1796042817350-RecordWhenRemissOpened.js';
 import { IndexRecipientsForTheDesk1796047318000 } from './1796047318000-IndexRecipientsForTheDesk.js';
+import { AddSingleSignOnIdentity1796100000000 } from './1796100000000-AddSingleSignOnIdentity.js';
 
 export const MIGRATIONS = [
   CreateDirectoryUsersAudit1795334400000,
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   EndSessionsAndLogSecurityEvents1795404000000,
   RecordWhenRemissOpened1796042817350,
   IndexRecipientsForTheDesk1796047318000,
+  AddSingleSignOnIdentity1796100000000,
 ];

@@ -86,7 +86,17 @@ export async function createHttpApp(
   app.useLogger(app.get(Logger));
   // First, so that every response (body-parser errors included) carries the server's request id.
   app.use(assignRequestId);
-  app.use(helmet());
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          // "Logga ut" posts to /logout, which sends a single sign-on session on to the
+          // provider's end-session endpoint; browsers apply form-action to that redirect.
+          formAction: ["'self'", ...(config.oidc ? [config.oidc.issuer.origin] : [])],
+        },
+      },
+    }),
+  );
   // Nothing the API answers (tokens, case titles, documents) belongs in a shared or browser cache.
   app.use('/api', noStore);
   serveWebAssets(app, config);

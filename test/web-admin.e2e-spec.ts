@@ -269,9 +269,11 @@ describe('staff pages: Administration (/admin/…)', () => {
     it('lists users with roles, organisations and state, filtered by role', async () => {
       const page = await admin.get('/admin/users').expect(200);
       const text = pageText(page.text);
-      expect(text).toContain(`Test registrar ${registrar.email} Registrator Kommunstyrelsen Aktiv`);
-      expect(text).toContain(`Test reader ${reader.email} Läsare Inga Aktiv`);
-      expect(text).toContain(`Systemförvaltare ${ADMIN.email} Administratör Inga Aktiv`);
+      expect(text).toContain(
+        `Test registrar ${registrar.email} Registrator Kommunstyrelsen Lösenord Aktiv`,
+      );
+      expect(text).toContain(`Test reader ${reader.email} Läsare Inga Lösenord Aktiv`);
+      expect(text).toContain(`Systemförvaltare ${ADMIN.email} Administratör Inga Lösenord Aktiv`);
       const readers = pageText((await admin.get('/admin/users?role=reader').expect(200)).text);
       expect(readers).toContain(reader.email);
       expect(readers).not.toContain(registrar.email);

@@ -6,7 +6,9 @@ import { DomainError } from '../common/domain-error.js';
 import { originOf } from '../security-log/request-origin.js';
 import { SecurityLogService } from '../security-log/security-log.service.js';
 import { UsersService } from '../users/users.service.js';
+import { clientRequestIdOf, requestIdOf } from '../common/request-id.js';
 import { acceptedClaims, type AccessTokenClaims } from './access-token.js';
+import { OidcAccessTokenVerifier } from './oidc/oidc-access-token.js';
 import { AuthenticatedRequest, IS_PUBLIC } from './decorators.js';
 import { actorOf, assertRouteRoles } from './request-actor.js';
 
@@ -22,6 +24,7 @@ export class AuthGuard implements CanActivate {
     private readonly jwt: JwtService,
     private readonly users: UsersService,
     private readonly securityLog: SecurityLogService,
+    private readonly providerTokens: OidcAccessTokenVerifier,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -38,7 +41,19 @@ export class AuthGuard implements CanActivate {
     } catch {
       claims = null;
     }
-    if (!claims) return this.refuseToken(request, null, null);
+    if (!claims) {
+      // Not one of ours: perhaps the identity provider's, for OIDC_API_AUDIENCE.
+      const actor = this.providerTokens.enabled
+        ? await this.providerTokens.actorOf(token, {
+            requestId: requestIdOf(request),
+            clientRequestId: clientRequestIdOf(request),
+          })
+        : null;
+      if (!actor) return this.refuseToken(request, null, null);
+      request.actor = actor;
+      assertRouteRoles(this.reflector, context, actor);
+      return true;
+    }
     // A token issued before the password changed or the account was deactivated has an older
     // version than the user's; it stays dead even after the account is reactivated.
     const user = await this.users.findActiveForAuth(Number(claims.sub));

@@ -11,6 +11,7 @@ import { UsersModule } from '../users/users.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
+import { OidcModule } from './oidc/oidc.module.js';
 import { LOGIN_THROTTLERS } from './login-throttler.guard.js';
 import { UPLOAD_THROTTLER } from './upload-throttler.guard.js';
 import { RedisThrottlerStorage } from './redis-throttler.storage.js';
@@ -18,6 +19,7 @@ import { RedisThrottlerStorage } from './redis-throttler.storage.js';
 @Module({
   imports: [
     UsersModule,
+    OidcModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => {
@@ -74,6 +76,6 @@ import { RedisThrottlerStorage } from './redis-throttler.storage.js';
   ],
   controllers: [AuthController],
   providers: [AuthService, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [AuthService],
+  exports: [AuthService, OidcModule],
 })
 export class AuthModule {}

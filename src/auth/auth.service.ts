@@ -5,7 +5,7 @@ import type { AppConfig } from '../config/env.schema.js';
 import { DomainError } from '../common/domain-error.js';
 import type { RequestOrigin } from '../security-log/request-origin.js';
 import { SecurityLogService } from '../security-log/security-log.service.js';
-import { UsersService, type VerifiedLogin } from '../users/users.service.js';
+import { UsersService, type PasswordPolicy, type VerifiedLogin } from '../users/users.service.js';
 import { LoginDto, LoginResponseDto } from './dto/login.dto.js';
 
 @Injectable()
@@ -28,10 +28,12 @@ export class AuthService {
    * is written to the security log and answered 401 `invalid_credentials`.
    */
   async verify(credentials: LoginDto, origin: RequestOrigin): Promise<VerifiedLogin> {
-    const verified = await this.users.verifyCredentials(credentials.email, credentials.password, {
-      requestId: origin.requestId,
-      clientRequestId: origin.clientRequestId,
-    });
+    const verified = await this.users.verifyCredentials(
+      credentials.email,
+      credentials.password,
+      { requestId: origin.requestId, clientRequestId: origin.clientRequestId },
+      passwordPolicy(this.config),
+    );
     // One answer whether the account is unknown, inactive or the password wrong.
     if (!verified) {
       await this.securityLog.record({
@@ -45,6 +47,35 @@ export class AuthService {
         'The e-mail address or password is wrong',
       );
     }
+    if ('refused' in verified) {
+      await this.securityLog.record({
+        kind: 'password_login_refused',
+        origin,
+        account: credentials.email,
+        userId: verified.userId,
+      });
+      throw new DomainError(
+        HttpStatus.FORBIDDEN,
+        'password_login_not_allowed',
+        this.config.passwordLogin === 'none'
+          ? 'Password sign-in is turned off; sign in through single sign-on'
+          : 'Password sign-in is only for administrators; sign in through single sign-on',
+      );
+    }
     return verified;
   }
+}
+
+/**
+ * PASSWORD_LOGIN, the one rule for both ways in (API and pages): `all` lets everyone in, `admins`
+ * only admins, `none` nobody. An admin's password sign-in while single sign-on is configured is
+ * the break-glass door and audited as such.
+ */
+export function passwordPolicy(config: Pick<AppConfig, 'passwordLogin' | 'oidc'>): PasswordPolicy {
+  return (roles) => {
+    if (config.passwordLogin === 'none') return 'refused';
+    const admin = roles.includes('admin');
+    if (config.passwordLogin === 'admins' && !admin) return 'refused';
+    return admin && config.oidc !== null ? 'break_glass' : 'allowed';
+  };
 }

@@ -23,7 +23,7 @@ export function actorOf(user: AuthenticatedUser, request: IdentifiedRequest): Ac
 export function assertRouteRoles(
   reflector: Reflector,
   context: ExecutionContext,
-  user: AuthenticatedUser,
+  user: { roles: readonly Role[] },
 ): void {
   const allowed = reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, [
     context.getHandler(),

@@ -107,3 +107,90 @@ describe('parseClockOffset', () => {
     expect(parseClockOffset(value)).toBeNull();
   });
 });
+
+describe('OIDC and PASSWORD_LOGIN', () => {
+  const OIDC = {
+    OIDC_ISSUER: 'https://login.kommun.se/realms/staff',
+    OIDC_CLIENT_ID: 'remiss',
+    OIDC_CLIENT_SECRET: 'a-client-secret',
+    OIDC_DISPLAY_NAME: 'Logga in med Sigtuna kommuns konto',
+    OIDC_ROLE_MAP: 'Remiss.Registrator=registrar, Remiss.Sekreterare=clerk',
+  };
+
+  it('is off, with passwords for everyone, when OIDC_ISSUER is unset', () => {
+    const config = loadConfig({});
+    expect(config.oidc).toBeNull();
+    expect(config.passwordLogin).toBe('all');
+  });
+
+  it('reads the settings with their defaults, and passwords only for admins', () => {
+    const config = loadConfig({
+      ...OIDC,
+      OIDC_ORGANISATION_CLAIM: 'department',
+      OIDC_ORGANISATION_MAP: 'Servicenamnden=SFN,Styrelsen=12',
+      OIDC_API_AUDIENCE: 'api://remiss',
+    });
+    expect(config.passwordLogin).toBe('admins');
+    expect(config.oidc).toEqual({
+      issuer: new URL(OIDC.OIDC_ISSUER),
+      clientId: 'remiss',
+      clientSecret: 'a-client-secret',
+      scopes: ['openid', 'profile', 'email'],
+      displayName: 'Logga in med Sigtuna kommuns konto',
+      rolesClaim: 'roles',
+      roleMap: new Map([
+        ['Remiss.Registrator', 'registrar'],
+        ['Remiss.Sekreterare', 'clerk'],
+      ]),
+      organisationClaim: 'department',
+      organisationMap: new Map([
+        ['Servicenamnden', 'SFN'],
+        ['Styrelsen', '12'],
+      ]),
+      apiAudience: 'api://remiss',
+    });
+    expect(loadConfig({ ...OIDC, PASSWORD_LOGIN: 'none' }).passwordLogin).toBe('none');
+    expect(loadConfig({ ...OIDC, OIDC_ROLES_CLAIM: 'groups' }).oidc?.rolesClaim).toBe('groups');
+  });
+
+  it('names what is missing or malformed', () => {
+    expect(problemsOf({ OIDC_ISSUER: OIDC.OIDC_ISSUER })).toEqual([
+      'OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_ROLE_MAP, OIDC_DISPLAY_NAME must be set when OIDC_ISSUER is set',
+    ]);
+    expect(problemsOf({ ...OIDC, OIDC_ROLE_MAP: 'Remiss.Chef=boss' })).toEqual([
+      'OIDC_ROLE_MAP maps "Remiss.Chef" to "boss", not one of admin, registrar, clerk, respondent, reader',
+    ]);
+    expect(problemsOf({ ...OIDC, OIDC_ROLE_MAP: 'registrar' })).toEqual([
+      'OIDC_ROLE_MAP must look like Remiss.Registrator=registrar,Remiss.Sekreterare=clerk',
+    ]);
+    expect(problemsOf({ ...OIDC, OIDC_ISSUER: 'login.kommun.se' })).toEqual([
+      'OIDC_ISSUER must be an https URL (got "login.kommun.se")',
+    ]);
+    expect(problemsOf({ ...OIDC, OIDC_SCOPES: 'profile email' })).toEqual([
+      'OIDC_SCOPES must include openid',
+    ]);
+    expect(problemsOf({ ...OIDC, OIDC_ORGANISATION_MAP: 'Servicenamnden=SFN' })).toEqual([
+      'OIDC_ORGANISATION_MAP needs OIDC_ORGANISATION_CLAIM',
+    ]);
+    expect(problemsOf({ ...OIDC, PASSWORD_LOGIN: 'some' })).toEqual([
+      'PASSWORD_LOGIN must be one of all, admins, none (got "some")',
+    ]);
+    expect(problemsOf({ OIDC_CLIENT_ID: 'remiss' })).toEqual([
+      'OIDC_CLIENT_ID need OIDC_ISSUER to be set',
+    ]);
+  });
+
+  it('refuses PASSWORD_LOGIN=none without OIDC, and an http issuer in production', () => {
+    expect(problemsOf({ PASSWORD_LOGIN: 'none' })).toEqual([
+      'PASSWORD_LOGIN=none needs OIDC_ISSUER: nobody could sign in',
+    ]);
+    expect(
+      problemsOf({
+        ...OIDC,
+        OIDC_ISSUER: 'http://login.kommun.se',
+        NODE_ENV: 'production',
+        JWT_SECRET: 'kP3v9xQz2Lm8Rt5Wn7Yb4Hc6Jd1Fg0Sa',
+      }),
+    ).toEqual(['OIDC_ISSUER must use https when NODE_ENV=production']);
+  });
+});

@@ -2,12 +2,36 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseDotenv } from 'dotenv';
+import { ROLES, type Role } from '../users/role.js';
 
 export const APP_ROLES = ['api', 'worker', 'all'] as const;
 export type AppRole = (typeof APP_ROLES)[number];
 
 const NODE_ENVS = ['development', 'test', 'production'] as const;
 type NodeEnv = (typeof NODE_ENVS)[number];
+
+export const PASSWORD_LOGIN_MODES = ['all', 'admins', 'none'] as const;
+/** Who may sign in with a password: everyone, only admins (break-glass), or nobody. */
+export type PasswordLogin = (typeof PASSWORD_LOGIN_MODES)[number];
+
+/** Single sign-on through the municipality's OpenID Connect provider. */
+export interface OidcSettings {
+  issuer: URL;
+  clientId: string;
+  clientSecret: string;
+  scopes: string[];
+  /** The sign-in button's text. */
+  displayName: string;
+  /** The claim (ID token, userinfo, API access token) that carries the user's roles or groups. */
+  rolesClaim: string;
+  /** Claim values to Remiss roles. */
+  roleMap: ReadonlyMap<string, Role>;
+  organisationClaim: string | null;
+  /** Claim values to organisation series codes (e.g. `KS`) or ids (as digits). */
+  organisationMap: ReadonlyMap<string, string>;
+  /** The audience of the provider's access tokens that the API accepts; null = none accepted. */
+  apiAudience: string | null;
+}
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 type LogLevel = (typeof LOG_LEVELS)[number];
@@ -73,6 +97,9 @@ export interface AppConfig {
   httpProcesses: number;
   /** Worker threads that build Word documents; 0 builds them in the request thread. */
   wordThreads: number;
+  /** Null unless OIDC_ISSUER is set. */
+  oidc: OidcSettings | null;
+  passwordLogin: PasswordLogin;
   /** Express `trust proxy`: false, a hop count, or addresses/subnets of the proxies. */
   trustProxy: false | number | string;
 }
@@ -130,6 +157,84 @@ export function isPublishedSecret(secret: string): boolean {
   if (PUBLISHED_SECRETS.has(secret)) return true;
   if (/change.?me|example|placeholder|secret|exempel/i.test(secret)) return true;
   return new Set(secret).size < 10;
+}
+
+/**
+ * Parses `a=b,c=d` into a map; null when an entry lacks its `=` or either side, or a key repeats.
+ * Keys may hold anything but `,` and `=` (group names such as `Remiss.Registrator`, GUIDs).
+ */
+export function parsePairs(value: string): Map<string, string> | null {
+  const pairs = new Map<string, string>();
+  if (value.trim() === '') return pairs;
+  for (const entry of value.split(',')) {
+    const match = /^\s*([^=]+?)\s*=\s*([^=]+?)\s*$/.exec(entry);
+    if (!match || pairs.has(match[1])) return null;
+    pairs.set(match[1], match[2]);
+  }
+  return pairs;
+}
+
+/** The OIDC_* settings: null when OIDC_ISSUER is unset; problems are pushed onto `problems`. */
+export function parseOidcSettings(
+  read: (name: string, fallback: string) => string,
+  problems: string[],
+): OidcSettings | null {
+  const issuerValue = read('OIDC_ISSUER', '');
+  const required = ['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_ROLE_MAP', 'OIDC_DISPLAY_NAME'];
+  if (issuerValue === '') {
+    const stray = [...required, 'OIDC_API_AUDIENCE', 'OIDC_ORGANISATION_CLAIM'].filter(
+      (name) => read(name, '') !== '',
+    );
+    if (stray.length > 0) problems.push(`${stray.join(', ')} need OIDC_ISSUER to be set`);
+    return null;
+  }
+  let issuer: URL;
+  try {
+    issuer = new URL(issuerValue);
+    if (issuer.protocol !== 'https:' && issuer.protocol !== 'http:') throw new Error('protocol');
+  } catch {
+    problems.push(`OIDC_ISSUER must be an https URL (got "${issuerValue}")`);
+    return null;
+  }
+  const missing = required.filter((name) => read(name, '') === '');
+  if (missing.length > 0) {
+    problems.push(`${missing.join(', ')} must be set when OIDC_ISSUER is set`);
+  }
+  const scopes = read('OIDC_SCOPES', 'openid profile email').split(/\s+/);
+  if (!scopes.includes('openid')) problems.push('OIDC_SCOPES must include openid');
+
+  const roleMap = new Map<string, Role>();
+  const rolePairs = parsePairs(read('OIDC_ROLE_MAP', ''));
+  if (rolePairs === null) {
+    problems.push(
+      'OIDC_ROLE_MAP must look like Remiss.Registrator=registrar,Remiss.Sekreterare=clerk',
+    );
+  } else {
+    for (const [claim, role] of rolePairs) {
+      if ((ROLES as readonly string[]).includes(role)) roleMap.set(claim, role as Role);
+      else
+        problems.push(`OIDC_ROLE_MAP maps "${claim}" to "${role}", not one of ${ROLES.join(', ')}`);
+    }
+  }
+  const organisationClaim = read('OIDC_ORGANISATION_CLAIM', '') || null;
+  const organisationPairs = parsePairs(read('OIDC_ORGANISATION_MAP', ''));
+  if (organisationPairs === null) {
+    problems.push('OIDC_ORGANISATION_MAP must look like Servicenamnden=SFN,Kommunstyrelsen=KS');
+  } else if (organisationPairs.size > 0 && organisationClaim === null) {
+    problems.push('OIDC_ORGANISATION_MAP needs OIDC_ORGANISATION_CLAIM');
+  }
+  return {
+    issuer,
+    clientId: read('OIDC_CLIENT_ID', ''),
+    clientSecret: read('OIDC_CLIENT_SECRET', ''),
+    scopes,
+    displayName: read('OIDC_DISPLAY_NAME', ''),
+    rolesClaim: read('OIDC_ROLES_CLAIM', 'roles'),
+    roleMap,
+    organisationClaim,
+    organisationMap: organisationPairs ?? new Map(),
+    apiAudience: read('OIDC_API_AUDIENCE', '') || null,
+  };
 }
 
 /** Reads `.env` (if present) under the real environment, which wins. */
@@ -283,6 +388,15 @@ export function loadConfig(env: Env = readEnvironment()): AppConfig {
   const port = integer('PORT', 3000, 1, 65535);
   const publicUrl = url('PUBLIC_URL', `http://localhost:${port}`, ['http:', 'https:']);
 
+  const oidc = parseOidcSettings(read, problems);
+  if (oidc && oidc.issuer.protocol === 'http:' && nodeEnv === 'production') {
+    problems.push('OIDC_ISSUER must use https when NODE_ENV=production');
+  }
+  const passwordLogin = oneOf('PASSWORD_LOGIN', PASSWORD_LOGIN_MODES, oidc ? 'admins' : 'all');
+  if (passwordLogin === 'none' && !oidc) {
+    problems.push('PASSWORD_LOGIN=none needs OIDC_ISSUER: nobody could sign in');
+  }
+
   const config: AppConfig = {
     nodeEnv,
     databaseUrl,
@@ -319,6 +433,8 @@ export function loadConfig(env: Env = readEnvironment()): AppConfig {
     loginAccountRateLimit: integer('LOGIN_ACCOUNT_RATE_LIMIT', 30, 1, 100_000),
     loginAccountWindowSeconds: integer('LOGIN_ACCOUNT_WINDOW_SECONDS', 900, 60, 86_400),
     trustProxy,
+    oidc,
+    passwordLogin,
     webSessionIdleMinutes: integer('WEB_SESSION_IDLE_MINUTES', 60, 1, 720),
     httpProcesses: integer('HTTP_PROCESSES', 1, 1, 64),
     // One per core, at most 4. With a single thread, each long build or collection in it held up

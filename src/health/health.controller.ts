@@ -9,11 +9,17 @@ import {
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import { Public } from '../auth/decorators.js';
+import { OidcClientService } from '../auth/oidc/oidc-client.service.js';
 import { RedisHealthIndicator } from './redis.health.js';
 
-/** Terminus's result, with `degraded` when the API works but queued work waits (Redis down). */
+/**
+ * Terminus's result, with `degraded` when the API works but queued work waits (Redis down), and
+ * `warnings` for what does not change the status: an unreachable identity provider leaves
+ * password sign-in (break-glass) and existing sessions working.
+ */
 type HealthResult = Omit<HealthCheckResult, 'status'> & {
   status: HealthCheckResult['status'] | 'degraded';
+  warnings?: Record<string, { status: string; lastError: string | null; checkedAt: string | null }>;
 };
 
 @ApiTags('health')
@@ -23,6 +29,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly redis: RedisHealthIndicator,
+    private readonly oidc: OidcClientService,
   ) {}
 
   /**
@@ -33,7 +40,10 @@ export class HealthController {
   @Get()
   @Public()
   @HealthCheck()
-  @ApiOkResponse({ description: 'Status `ok`, or `degraded` when Redis is down (mail waits)' })
+  @ApiOkResponse({
+    description:
+      'Status `ok`, or `degraded` when Redis is down (mail waits); `warnings.identityProvider` when single sign-on is configured but its provider unreachable',
+  })
   @ApiServiceUnavailableResponse({ description: 'The database is down; the body names it' })
   async check(@Res({ passthrough: true }) response: Response): Promise<HealthResult> {
     const [database, redis] = await Promise.all([
@@ -47,11 +57,23 @@ export class HealthController {
     const databaseUp = database.database?.status === 'up';
     // Monitoring reads the same body whether healthy or not; only the status code changes.
     if (!databaseUp) response.status(503);
+    const identityProvider = this.oidc.status();
     return {
       status: !databaseUp ? 'error' : Object.keys(down).length > 0 ? 'degraded' : 'ok',
       info: up,
       error: down,
       details: results,
+      ...(identityProvider.state === 'unavailable'
+        ? {
+            warnings: {
+              identityProvider: {
+                status: 'unavailable',
+                lastError: identityProvider.lastError,
+                checkedAt: identityProvider.checkedAt,
+              },
+            },
+          }
+        : {}),
     };
   }
 

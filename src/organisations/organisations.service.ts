@@ -182,6 +182,23 @@ export class OrganisationsService {
     return found;
   }
 
+  /**
+   * The organisations named by series code (e.g. `SFN`) or id (digits), as single sign-on's
+   * organisation map writes them; keys matching none are left out.
+   */
+  async findByKeys(
+    keys: readonly string[],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Organisation[]> {
+    const ids = keys.filter((key) => /^[1-9]\d{0,9}$/.test(key)).map(Number);
+    const codes = keys.filter((key) => !/^[1-9]\d{0,9}$/.test(key));
+    if (ids.length === 0 && codes.length === 0) return [];
+    const where = [];
+    if (ids.length > 0) where.push({ id: In(ids) });
+    if (codes.length > 0) where.push({ seriesCode: In(codes) });
+    return manager.find(Organisation, { where, order: { id: 'ASC' } });
+  }
+
   /** The organisation, or 400 naming `field` when the id is unknown. */
   async requireOne(manager: EntityManager, id: number, field: string): Promise<Organisation> {
     const organisation = await manager.findOneBy(Organisation, { id });

@@ -5,6 +5,10 @@ export const SECURITY_EVENT_KINDS = [
   'token_refused',
   'forbidden',
   'rate_limited',
+  /** A password sign-in that PASSWORD_LOGIN does not allow for the account. */
+  'password_login_refused',
+  /** A single sign-on return that failed its checks, or a person the provider gives no role. */
+  'sso_refused',
 ] as const;
 export type SecurityEventKind = (typeof SECURITY_EVENT_KINDS)[number];
 

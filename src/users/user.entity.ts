@@ -6,6 +6,7 @@ import { ROLES, type Role } from './role.js';
 @Entity('user')
 @Index('uq_user_email', ['email'], { unique: true })
 @Index('ix_user_name', ['name'])
+@Index('uq_user_oidc_identity', ['oidcIssuer', 'oidcSubject'], { unique: true })
 export class User {
   @PrimaryGeneratedColumn({ unsigned: true })
   id: number;
@@ -16,8 +17,16 @@ export class User {
   @Column({ type: 'varchar', length: 254 })
   email: string;
 
-  @Column({ name: 'password_hash', type: 'varchar', length: 255, select: false })
-  passwordHash: string;
+  /** Null for a user created through single sign-on: no password sign-in. */
+  @Column({ name: 'password_hash', type: 'varchar', length: 255, nullable: true, select: false })
+  passwordHash: string | null;
+
+  /** The identity provider's issuer and subject of a user who signs in through it. */
+  @Column({ name: 'oidc_issuer', type: 'varchar', length: 255, nullable: true })
+  oidcIssuer: string | null;
+
+  @Column({ name: 'oidc_subject', type: 'varchar', length: 255, nullable: true })
+  oidcSubject: string | null;
 
   @Column({ type: 'set', enum: ROLES })
   roles: Role[];

@@ -33,6 +33,12 @@ export interface VerifiedLogin {
   tokenVersion: number;
 }
 
+/**
+ * Whether an account holding these roles may sign in with a password: `break_glass` lets it in
+ * and audits it as such (an admin while single sign-on is on).
+ */
+export type PasswordPolicy = (roles: readonly Role[]) => 'allowed' | 'break_glass' | 'refused';
+
 // OWASP's argon2id baseline: 19 MiB, 2 iterations, 1 lane.
 const HASH_OPTIONS = {
   type: argon2.argon2id,
@@ -176,12 +182,16 @@ export class UsersService implements OnModuleInit {
     };
   }
 
-  /** The user when the e-mail and password match an active account, else null. */
+  /**
+   * The user when the e-mail and password match an active account, else null; `refused` when they
+   * match but `policy` does not let the account sign in with a password (nothing is written then).
+   */
   async verifyCredentials(
     email: string,
     password: string,
     origin: Pick<Actor, 'requestId' | 'clientRequestId'>,
-  ): Promise<VerifiedLogin | null> {
+    policy: PasswordPolicy = () => 'allowed',
+  ): Promise<VerifiedLogin | { refused: true; userId: number } | null> {
     const user = await this.dataSource.manager
       .createQueryBuilder(User, 'user')
       .addSelect('user.passwordHash')
@@ -190,17 +200,22 @@ export class UsersService implements OnModuleInit {
       .getOne();
     const matches = await argon2.verify(user?.passwordHash ?? this.dummyHash, password);
     if (!user || !matches || !user.active) return null;
+    const decision = policy(user.roles);
+    if (decision === 'refused') return { refused: true, userId: user.id };
     const now = this.clock.now();
     await this.dataSource.transaction(async (manager) => {
       await manager.update(User, { id: user.id }, { lastLoginAt: now });
       await this.audit.record(
         manager,
         { ...actorOf(user), ...origin },
-        {
-          action: 'user.logged_in',
-          entity: 'user',
-          entityId: user.id,
-        },
+        decision === 'break_glass'
+          ? {
+              action: 'user.logged_in_break_glass',
+              entity: 'user',
+              entityId: user.id,
+              after: { method: 'password' },
+            }
+          : { action: 'user.logged_in', entity: 'user', entityId: user.id },
       );
     });
     user.lastLoginAt = now;
@@ -235,6 +250,8 @@ export class UsersService implements OnModuleInit {
       name: fields.name.trim(),
       email: fields.email.toLowerCase(),
       passwordHash: await argon2.hash(fields.password, HASH_OPTIONS),
+      oidcIssuer: null,
+      oidcSubject: null,
       roles: fields.roles,
       active: true,
       tokenVersion: 0,

@@ -301,5 +301,7 @@ function rowOf(user: UserDto) {
     ...user,
     roleTexts: user.roles.map((role) => ROLE_TEXT[role]),
     organisationNames: user.organisations.map((organisation) => organisation.name),
+    // How the user signs in: through the identity provider (single sign-on) or with a password.
+    signInText: user.signIn === 'oidc' ? 'OIDC' : 'Lösenord',
   };
 }

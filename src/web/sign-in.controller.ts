@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   Controller,
   Get,
@@ -18,6 +19,7 @@ import type { IdentifiedRequest } from '../common/request-id.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/env.schema.js';
 import { AuthService } from '../auth/auth.service.js';
+import { OidcClientService } from '../auth/oidc/oidc-client.service.js';
 import { Public } from '../auth/decorators.js';
 import { LoginDto } from '../auth/dto/login.dto.js';
 import { LoginThrottlerGuard } from '../auth/login-throttler.guard.js';
@@ -39,6 +41,13 @@ const LOGIN_FORM: FormDefinition = {
   email: { label: 'E-postadress' },
   password: { label: 'Lösenord' },
 };
+
+/** Why a correct password was not let in, as the sign-in page says it. */
+const PASSWORD_REFUSED = {
+  admins:
+    'Inloggning med lösenord är bara för administratörer. Logga in med ditt jobbkonto i stället.',
+  none: 'Inloggning med lösenord är avstängd. Logga in med ditt jobbkonto i stället.',
+} as const;
 
 /** Only a path on this site: one leading slash (not `//host` or `/\host`), else the start page. */
 export function safeNext(next: unknown): string {
@@ -62,6 +71,7 @@ export class SignInController {
     private readonly users: UsersService,
     private readonly sessions: WebSessionService,
     private readonly views: WebViews,
+    private readonly oidc: OidcClientService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -71,7 +81,7 @@ export class SignInController {
     if (await this.sessions.touch(cookieOf(request, SESSION_COOKIE))) {
       return response.redirect(303, safeNext(next));
     }
-    this.show(response, request, next, emptyForm(), false, 200);
+    await this.show(response, request, next, emptyForm(), false, 200);
   }
 
   @Post('login')
@@ -110,8 +120,12 @@ export class SignInController {
       clearCookie(response, this.config, LOGIN_CSRF_COOKIE);
       response.redirect(303, safeNext(next));
     } catch (error) {
+      if (error instanceof DomainError && error.code === 'password_login_not_allowed') {
+        const text = PASSWORD_REFUSED[this.config.passwordLogin === 'none' ? 'none' : 'admins'];
+        return this.show(response, request, next, { values: typed, errors: [] }, false, 403, text);
+      }
       if (!(error instanceof DomainError) || error.code !== 'invalid_credentials') throw error;
-      this.show(response, request, next, { values: typed, errors: [] }, true, 401);
+      await this.show(response, request, next, { values: typed, errors: [] }, true, 401);
     }
   }
 
@@ -126,14 +140,22 @@ export class SignInController {
     response.redirect(303, '/');
   }
 
-  private show(
+  private async show(
     response: Response,
     request: Request,
     next: string | undefined,
     form: ReturnType<typeof emptyForm>,
     failed: boolean,
     status: number,
-  ): void {
+    passwordRefused: string | null = null,
+  ): Promise<void> {
+    const settings = this.config.oidc;
+    // Tries discovery again when it is due, so the button comes back once the provider does; a
+    // provider that hangs holds the page up a second at most.
+    if (settings) await Promise.race([this.oidc.discovered(), delay(1_000, null, { ref: false })]);
+    const sso = settings
+      ? { displayName: settings.displayName, available: this.oidc.status().state === 'ready' }
+      : null;
     // A fresh token each time the form is shown; the cookie and the field must match.
     const loginCsrf = randomToken();
     setCookie(response, this.config, LOGIN_CSRF_COOKIE, loginCsrf);
@@ -142,9 +164,13 @@ export class SignInController {
       response,
       'login',
       {
-        title: failed || form.errors.length ? 'Fel vid inloggning' : 'Logga in',
+        title: failed || form.errors.length || passwordRefused ? 'Fel vid inloggning' : 'Logga in',
         form,
         failed,
+        passwordRefused,
+        sso,
+        passwordForm: this.config.passwordLogin !== 'none',
+        adminsOnly: this.config.passwordLogin === 'admins',
         loginCsrf,
         action: target === '/' ? '/login' : `/login?next=${encodeURIComponent(target)}`,
       },

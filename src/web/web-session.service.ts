@@ -28,6 +28,8 @@ export interface WebSession {
   lastSeenAt: number;
   /** A message for the next page shown (post, redirect, get), shown once. */
   flash: string | null;
+  /** The identity provider's ID token, when the session came from single sign-on (for logout). */
+  idToken?: string;
 }
 
 /** A session found for a request: its record and the hash that keys it. */
@@ -65,7 +67,7 @@ export class WebSessionService {
   ) {}
 
   /** Starts a session; returns the cookie value (never stored as such). */
-  async create(userId: number, tokenVersion: number): Promise<string> {
+  async create(userId: number, tokenVersion: number, idToken?: string): Promise<string> {
     const id = randomToken();
     const now = this.clock.now().getTime();
     const session: WebSession = {
@@ -75,6 +77,7 @@ export class WebSessionService {
       createdAt: now,
       lastSeenAt: now,
       flash: null,
+      ...(idToken === undefined ? {} : { idToken }),
     };
     await this.redis.set(
       this.sessionKey(sha256(id)),

@@ -3,6 +3,7 @@ import { AuthModule } from '../auth/auth.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { SignInController } from './sign-in.controller.js';
 import { SignOutController } from './sign-out.controller.js';
+import { SsoSignInController } from './sso-sign-in.controller.js';
 import { WebAuthGuard } from './web-auth.guard.js';
 import { WebSessionService } from './web-session.service.js';
 import { WebViews } from './web-views.js';
@@ -14,7 +15,7 @@ import { WebViews } from './web-views.js';
  */
 @Module({
   imports: [AuthModule, UsersModule],
-  controllers: [SignInController, SignOutController],
+  controllers: [SignInController, SsoSignInController, SignOutController],
   providers: [WebSessionService, WebViews, WebAuthGuard],
   exports: [WebSessionService, WebViews, WebAuthGuard, UsersModule],
 })

@@ -130,6 +130,12 @@ export class UserDto {
   @ApiProperty()
   active: boolean;
 
+  @ApiProperty({
+    enum: ['oidc', 'password'],
+    description: 'How the user signs in: through the identity provider or with a password',
+  })
+  signIn: 'oidc' | 'password';
+
   @ApiProperty({ example: '2026-11-22T08:00:00.000Z' })
   createdAt: string;
 
@@ -148,6 +154,7 @@ export class UserDto {
       organisationIds: organisations.map((organisation) => organisation.id),
       organisations,
       active: user.active,
+      signIn: user.oidcSubject ? 'oidc' : 'password',
       createdAt: user.createdAt.toISOString(),
       lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
     };
