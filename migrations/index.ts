@@ -11,6 +11,7 @@ import { EndSessionsAndLogSecurityEvents1795404000000 } from './1795404000000-En
 import { RecordWhenRemissOpened1796042817350 } from './1796042817350-RecordWhenRemissOpened.js';
 import { IndexRecipientsForTheDesk1796047318000 } from './1796047318000-IndexRecipientsForTheDesk.js';
 import { AddSingleSignOnIdentity1796100000000 } from './1796100000000-AddSingleSignOnIdentity.js';
+import { AllowSingleSignOnLink1796200000000 } from './1796200000000-AllowSingleSignOnLink.js';
 
 export const MIGRATIONS = [
   CreateDirectoryUsersAudit1795334400000,
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   RecordWhenRemissOpened1796042817350,
   IndexRecipientsForTheDesk1796047318000,
   AddSingleSignOnIdentity1796100000000,
+  AllowSingleSignOnLink1796200000000,
 ];

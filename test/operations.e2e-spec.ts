@@ -114,6 +114,7 @@ describe('operations', () => {
         '/api/rounds/{id}/send',
         '/api/users',
         '/api/users/{id}',
+        '/api/users/{id}/sso-link',
         '/health',
       ]);
       const unsecured = Object.entries(paths).flatMap(([path, operations]) =>

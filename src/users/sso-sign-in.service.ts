@@ -63,6 +63,7 @@ export class SsoSignInService {
           .getMany();
       }
       if (user && !user.active) throw refusal('account_inactive', 'The account is deactivated');
+      if (!user) user = await this.linkPermitted(manager, person, now, origin);
       if (!user) {
         user = await this.create(manager, person, organisations, origin);
       } else {
@@ -95,6 +96,60 @@ export class SsoSignInService {
       });
       return { user: UserDto.from(user), tokenVersion: user.tokenVersion };
     });
+  }
+
+  /**
+   * The password account with the claim's e-mail address, linked to this identity when an admin
+   * allowed it (a permit still valid, the account active and not linked already); the permit is
+   * used up. Null when no account has the address; refused when one has it without a permit.
+   */
+  private async linkPermitted(
+    manager: EntityManager,
+    person: SsoPerson,
+    now: Date,
+    origin: Pick<Actor, 'requestId' | 'clientRequestId'>,
+  ): Promise<User | null> {
+    if (person.email === null) return null;
+    const user = await manager.findOne(User, {
+      where: { email: person.email },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (!user) return null;
+    const permitted =
+      user.oidcSubject === null &&
+      user.active &&
+      user.ssoLinkAllowedUntil !== null &&
+      user.ssoLinkAllowedUntil.getTime() > now.getTime();
+    // Linking by e-mail alone would let whoever controls the address at the provider take over
+    // the account; only an admin's permit allows it.
+    if (!permitted) {
+      throw refusal('sso_email_taken', 'Another account already has this e-mail address');
+    }
+    user.organisations = await manager
+      .createQueryBuilder(Organisation, 'organisation')
+      .innerJoin('user_organisation', 'uo', 'uo.organisation_id = organisation.id')
+      .where('uo.user_id = :id', { id: user.id })
+      .getMany();
+    user.oidcIssuer = person.issuer;
+    user.oidcSubject = person.subject;
+    user.ssoLinkAllowedUntil = null;
+    user.updatedAt = now;
+    try {
+      await manager.save(user);
+    } catch (error) {
+      if (isDuplicateKey(error, 'uq_user_oidc_identity')) {
+        throw DomainError.conflict('sso_in_progress', 'The account is being linked; try again');
+      }
+      throw error;
+    }
+    await this.audit.record(manager, this.actorOf(user, origin), {
+      action: 'user.linked_to_sso',
+      entity: 'user',
+      entityId: user.id,
+      before: { signIn: 'password' },
+      after: { signIn: 'oidc', issuer: person.issuer, subject: person.subject },
+    });
+    return user;
   }
 
   private async create(

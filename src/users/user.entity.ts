@@ -62,4 +62,8 @@ export class User {
 
   @Column({ name: 'last_login_at', type: 'datetime', precision: 3, nullable: true })
   lastLoginAt: Date | null;
+
+  /** Until when an admin allows linking this account to the identity provider at its next sign-in. */
+  @Column({ name: 'sso_link_allowed_until', type: 'datetime', precision: 3, nullable: true })
+  ssoLinkAllowedUntil: Date | null;
 }

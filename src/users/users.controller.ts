@@ -1,8 +1,19 @@
-import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiNotFoundResponse,
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
@@ -11,6 +22,7 @@ import { parseId } from '../common/parse-id.pipe.js';
 import type { Actor } from '../common/actor.js';
 import {
   CreateUserDto,
+  SsoLinkPermitDto,
   UpdateUserDto,
   UserDto,
   UserPageDto,
@@ -52,5 +64,17 @@ export class UsersController {
     @CurrentActor() actor: Actor,
   ): Promise<UserDto> {
     return this.users.update(id, body, actor);
+  }
+
+  @Post(':id/sso-link')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: SsoLinkPermitDto })
+  @ApiNotFoundResponse({ description: 'No such user' })
+  @ApiConflictResponse({ description: 'The account already has an identity at the provider' })
+  allowSsoLink(
+    @Param('id', parseId()) id: number,
+    @CurrentActor() actor: Actor,
+  ): Promise<SsoLinkPermitDto> {
+    return this.users.allowSsoLink(id, actor);
   }
 }

@@ -12,7 +12,13 @@ import { nextNameCursor, pageByName } from '../database/keyset.js';
 import { AuditService } from '../audit/audit.service.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
-import { CreateUserDto, UpdateUserDto, UserDto, UserQueryDto } from './dto/user.dto.js';
+import {
+  CreateUserDto,
+  SsoLinkPermitDto,
+  UpdateUserDto,
+  UserDto,
+  UserQueryDto,
+} from './dto/user.dto.js';
 import { assertAnAdminRemains } from './last-admin.js';
 import type { Role } from './role.js';
 import { User } from './user.entity.js';
@@ -38,6 +44,9 @@ export interface VerifiedLogin {
  * and audits it as such (an admin while single sign-on is on).
  */
 export type PasswordPolicy = (roles: readonly Role[]) => 'allowed' | 'break_glass' | 'refused';
+
+/** How long an admin's permit to link an account to the identity provider lasts. */
+export const SSO_LINK_PERMIT_MS = 7 * 24 * 60 * 60 * 1000;
 
 // OWASP's argon2id baseline: 19 MiB, 2 iterations, 1 lane.
 const HASH_OPTIONS = {
@@ -146,6 +155,47 @@ export class UsersService implements OnModuleInit {
       items: ids.map((id) => UserDto.from(byId.get(id)!)),
       nextCursor: nextNameCursor(keys, limit),
     };
+  }
+
+  /**
+   * Allows linking a password account to the identity provider for a week: its next sign-in
+   * through the provider with the account's e-mail address links it, once. Refused for an account
+   * that already has an identity there.
+   */
+  async allowSsoLink(id: number, actor: Actor): Promise<SsoLinkPermitDto> {
+    return this.dataSource.transaction(async (manager) => {
+      const user = await this.lockedUser(manager, id);
+      if (user.oidcSubject !== null) {
+        throw DomainError.conflict(
+          'sso_already_linked',
+          'The account already signs in through the identity provider',
+        );
+      }
+      const now = this.clock.now();
+      const before = user.ssoLinkAllowedUntil?.toISOString() ?? null;
+      user.ssoLinkAllowedUntil = new Date(now.getTime() + SSO_LINK_PERMIT_MS);
+      user.updatedAt = now;
+      await manager.save(user);
+      const permit = { userId: user.id, allowedUntil: user.ssoLinkAllowedUntil.toISOString() };
+      await this.audit.record(manager, actor, {
+        action: 'user.sso_link_allowed',
+        entity: 'user',
+        entityId: user.id,
+        before: { ssoLinkAllowedUntil: before },
+        after: { ssoLinkAllowedUntil: permit.allowedUntil },
+      });
+      return permit;
+    });
+  }
+
+  /** Until when the account may be linked to the identity provider, or null. */
+  async ssoLinkAllowedUntil(id: number): Promise<Date | null> {
+    const user = await this.dataSource.manager.findOne(User, {
+      where: { id },
+      select: { id: true, ssoLinkAllowedUntil: true },
+    });
+    if (!user) throw DomainError.notFound('User', id);
+    return user.ssoLinkAllowedUntil;
   }
 
   /**

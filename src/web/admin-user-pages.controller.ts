@@ -1,8 +1,10 @@
-import { Get, HttpStatus, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Get, HttpStatus, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Roles } from '../auth/decorators.js';
 import type { Actor } from '../common/actor.js';
 import { DomainError } from '../common/domain-error.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/env.schema.js';
 import { parseId } from '../common/parse-id.pipe.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
 import { CreateUserDto, UpdateUserDto, UserQueryDto, type UserDto } from '../users/dto/user.dto.js';
@@ -25,7 +27,7 @@ import {
   type FormState,
 } from './forms.js';
 import { WebActor, WebPages } from './web-auth.guard.js';
-import { WebViews } from './web-views.js';
+import { pageDate, pageTime, WebViews } from './web-views.js';
 
 const USER_FORM: FormDefinition = {
   name: { label: 'Namn' },
@@ -66,6 +68,7 @@ export class AdminUserPagesController {
     private readonly views: WebViews,
     private readonly users: UsersService,
     private readonly organisations: OrganisationsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get()
@@ -187,6 +190,30 @@ export class AdminUserPagesController {
     );
   }
 
+  /** Allows linking the account to the identity provider: POST /api/users/:id/sso-link. */
+  @Post(':id/sso-link')
+  async allowSsoLink(
+    @Param('id', parseId()) id: number,
+    @WebActor() actor: Actor,
+    @Res() response: Response,
+  ): Promise<void> {
+    let until: Date;
+    try {
+      until = new Date((await this.users.allowSsoLink(id, actor)).allowedUntil);
+    } catch (error) {
+      // Linked meanwhile: the page shows that it signs in through the provider now.
+      if (!(error instanceof DomainError) || error.status !== HttpStatus.CONFLICT) throw error;
+      await this.views.flash(response, 'Kontot är redan kopplat till jobbkontot');
+      response.redirect(HttpStatus.SEE_OTHER, `/admin/users/${id}`);
+      return;
+    }
+    await this.views.flash(
+      response,
+      `Kontot kan kopplas till jobbkontot vid nästa inloggning, senast ${pageDate(until)} ${pageTime(until)}`,
+    );
+    response.redirect(HttpStatus.SEE_OTHER, `/admin/users/${id}`);
+  }
+
   /** One of the user page's forms: PATCH /api/users/:id with its fields. */
   private async change(
     id: number,
@@ -248,6 +275,7 @@ export class AdminUserPagesController {
         title: user.name,
         adminNav: adminNav('/admin/users'),
         account: rowOf(user),
+        ssoLink: await this.ssoLinkOf(user),
         forms,
         passwordHint: PASSWORD_HINT,
         roleChoices: choicesOf(ROLE_TEXT),
@@ -255,6 +283,13 @@ export class AdminUserPagesController {
       },
       { status },
     );
+  }
+
+  /** Linking to the identity provider: offered while single sign-on is on and not linked yet. */
+  private async ssoLinkOf(user: UserDto) {
+    if (this.config.oidc === null || user.signIn === 'oidc') return null;
+    const until = await this.users.ssoLinkAllowedUntil(user.id);
+    return { allowedUntil: until === null ? null : until.toISOString() };
   }
 
   /** The active organisations, and any inactive ones the user already acts for, by name. */

@@ -161,6 +161,15 @@ export class UserDto {
   }
 }
 
+/** An admin's permit to link a password account to the identity provider at its next sign-in. */
+export class SsoLinkPermitDto {
+  @ApiProperty({ example: 7 })
+  userId: number;
+
+  @ApiProperty({ example: '2026-11-29T08:00:00.000Z', description: 'The permit ends then' })
+  allowedUntil: string;
+}
+
 export class UserPageDto {
   @ApiProperty({ type: [UserDto] })
   items: UserDto[];
