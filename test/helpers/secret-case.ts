@@ -393,3 +393,20 @@ export async function buildSecretCase(t: TestApp, sink: SmtpSink): Promise<Secre
     compilationDocumentId: compilation.id,
   };
 }
+
+/** One response of a secrecy walk: where it went, what it answered and its body as text. */
+export interface WalkedResponse {
+  path: string;
+  status: number;
+  text: string;
+}
+
+/** Each walked response that shows a secret, as `status path: …context…`, for an exact assertion. */
+export function leaksIn(results: readonly WalkedResponse[]): string[] {
+  return results
+    .filter((result) => SECRET_PATTERN.test(result.text))
+    .map((result) => {
+      const at = SECRET_PATTERN.exec(result.text)!.index;
+      return `${result.status} ${result.path}: …${result.text.slice(Math.max(0, at - 60), at + 40)}…`;
+    });
+}
