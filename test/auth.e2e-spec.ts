@@ -136,6 +136,23 @@ describe('authentication and users', () => {
     expect(after[0].n).toBe(before[0].n);
   });
 
+  it('refuses a single sign-on link permit when single sign-on is not configured (409), and writes nothing', async () => {
+    const user = await createUser(t, admin, ['clerk']);
+    const audits = await t.sql<{ n: number }>('SELECT COUNT(*) AS n FROM audit_event');
+    const response = await t
+      .http()
+      .post(`/api/users/${user.id}/sso-link`)
+      .set('Authorization', admin);
+    expect(response.status).toBe(409);
+    expect(response.body.code).toBe('sso_not_configured');
+    const rows = await t.sql<{ sso_link_allowed_until: Date | null }>(
+      'SELECT sso_link_allowed_until FROM user WHERE id = ?',
+      [user.id],
+    );
+    expect(rows).toEqual([{ sso_link_allowed_until: null }]);
+    expect(await t.sql('SELECT COUNT(*) AS n FROM audit_event')).toEqual(audits);
+  });
+
   it('names every bad field and writes nothing', async () => {
     const before = await t.sql<{ n: number }>('SELECT COUNT(*) AS n FROM user');
     const response = await t

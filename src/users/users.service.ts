@@ -1,4 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import * as argon2 from 'argon2';
 import { randomBytes } from 'node:crypto';
@@ -10,6 +10,8 @@ import type { Page } from '../common/pagination.js';
 import { isDuplicateKey } from '../database/errors.js';
 import { nextNameCursor, pageByName } from '../database/keyset.js';
 import { AuditService } from '../audit/audit.service.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/env.schema.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
 import {
@@ -66,6 +68,7 @@ export class UsersService implements OnModuleInit {
     private readonly organisations: OrganisationsService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -165,6 +168,12 @@ export class UsersService implements OnModuleInit {
   async allowSsoLink(id: number, actor: Actor): Promise<SsoLinkPermitDto> {
     return this.dataSource.transaction(async (manager) => {
       const user = await this.lockedUser(manager, id);
+      if (this.config.oidc === null) {
+        throw DomainError.conflict(
+          'sso_not_configured',
+          'Single sign-on is not configured (OIDC_ISSUER is unset): there is nothing to link to',
+        );
+      }
       if (user.oidcSubject !== null) {
         throw DomainError.conflict(
           'sso_already_linked',
