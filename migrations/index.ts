@@ -12,6 +12,7 @@ import { RecordWhenRemissOpened1796042817350 } from './1796042817350-RecordWhenR
 import { IndexRecipientsForTheDesk1796047318000 } from './1796047318000-IndexRecipientsForTheDesk.js';
 import { AddSingleSignOnIdentity1796100000000 } from './1796100000000-AddSingleSignOnIdentity.js';
 import { AllowSingleSignOnLink1796200000000 } from './1796200000000-AllowSingleSignOnLink.js';
+import { CreateArchiveExports1796300000000 } from './1796300000000-CreateArchiveExports.js';
 
 export const MIGRATIONS = [
   CreateDirectoryUsersAudit1795334400000,
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   IndexRecipientsForTheDesk1796047318000,
   AddSingleSignOnIdentity1796100000000,
   AllowSingleSignOnLink1796200000000,
+  CreateArchiveExports1796300000000,
 ];

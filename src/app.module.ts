@@ -1,3 +1,4 @@
+import { ArchiveModule } from './archive/archive.module.js';
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module.js';
 import { CasesModule } from './cases/cases.module.js';
@@ -42,6 +43,7 @@ export class AppModule {
         ResponsesModule,
         MeetingsModule,
         HealthModule,
+        ArchiveModule,
         OutboxAdminModule,
         WebModule,
         DeskPagesModule,

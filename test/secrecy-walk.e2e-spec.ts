@@ -54,6 +54,9 @@ describe('secrecy: every GET route', () => {
       '/api/meetings/{id}/items/{itemId}/extract.docx': [{ id: s.meetingId, itemId: s.itemId }],
       '/api/organisations/{id}': Object.values(s.organisations).map((id) => ({ id })),
       '/api/users/{id}': [{ id: s.consultee.id }],
+      // No export exists in the walk: the routes answer 404 or 403 without saying more.
+      '/api/archive/exports/{id}': [{ id: 1 }],
+      '/api/archive/exports/{id}/package': [{ id: 1 }],
       // The link routes belong to whoever holds a link: here the company's link to another round,
       // which must not open the confidential round's document.
       '/api/respond/{token}': [{ token: s.openToken }],

@@ -1,3 +1,4 @@
+import { ArchiveExport, ArchiveExportCase } from '../archive/archive-export.entity.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
 import { Case } from '../cases/case.entity.js';
 import { Extension } from '../deadlines/extension.entity.js';
@@ -23,6 +24,8 @@ import { User } from '../users/user.entity.js';
 
 /** Every entity, listed once: the app, the migration CLI and the tests share this list. */
 export const ENTITIES = [
+  ArchiveExport,
+  ArchiveExportCase,
   AuditEvent,
   Case,
   Document,

@@ -2,6 +2,12 @@
 export enum QueueName {
   Mail = 'mail',
   Reminders = 'reminders',
+  Archive = 'archive',
+}
+
+/** The payload of an archive export job: the export to build. */
+export interface ArchiveJob {
+  exportId: number;
 }
 
 /** The payload of a mail job: the outbox row to deliver, and which offer of it this job is. */

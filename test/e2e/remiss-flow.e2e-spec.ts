@@ -6,6 +6,15 @@ import {
   workingDayOnOrBefore,
 } from '../../src/common/working-days.js';
 import type { AppConfig } from '../../src/config/env.schema.js';
+import {
+  el,
+  unzip,
+  xmlFile,
+  xmllintMissing,
+  xmllintSchemaErrors,
+  xmllintWellFormed,
+  xpath,
+} from '../helpers/archive-package.js';
 import { binary, docxText, pageText } from '../helpers/docx-text.js';
 import { adminAuth, createOrganisation, createUser, type TestUser } from '../helpers/factories.js';
 import { pdf } from '../helpers/files.js';
@@ -1096,5 +1105,114 @@ describe('the remiss of a strategy, from § 19 to the final decision, on both si
     expect(sha256(extract.body as Buffer)).toBe(documents[7].sha256);
     // The link between the cases outlives the round.
     expect((await get(`/api/cases/${caseId}`)).body.relatedCases).toHaveLength(2);
+  });
+  it('13. closes the cases and delivers them to the archive as one E-ARK package, valid CITS ERMS', async () => {
+    for (const id of [caseId, sfnCaseId, bunCaseId]) {
+      const closed = await post(`/api/cases/${id}/close`, {
+        reason: 'Beslut fattat; ärendet arkiveras.',
+      });
+      expect(closed.status).toBe(200);
+    }
+    const asked = await post('/api/archive/exports', { caseIds: [caseId, sfnCaseId, bunCaseId] });
+    expect(asked.status).toBe(202);
+    expect(asked.body).toMatchObject({ status: 'queued', caseCount: 3, confidential: false });
+    const done = (
+      await waitFor(
+        () => get(`/api/archive/exports/${asked.body.id}`),
+        (response) => ['ready', 'failed'].includes(response.body.status),
+        60_000,
+      )
+    ).body;
+    expect(done.error).toBeNull();
+    expect(done.status).toBe('ready');
+    const fetched = await download(`/api/archive/exports/${done.id}/package`);
+    expect(fetched.status).toBe(200);
+    const bytes = fetched.body as Buffer;
+    expect(sha256(bytes)).toBe(done.sha256);
+    const files = await unzip(bytes);
+    const root = done.packageId as string;
+    expect([...files.keys()].every((name) => name.startsWith(`${root}/`))).toBe(true);
+
+    // erms.xml is valid against the published schema, by a second validator as well.
+    const erms = xmlFile(files.get(`${root}/metadata/descriptive/erms.xml`) as Buffer, 'erms.xml');
+    const mets = xmlFile(files.get(`${root}/METS.xml`) as Buffer, 'METS.xml');
+    if (!xmllintMissing) {
+      expect(xmllintSchemaErrors(erms)).toBeNull();
+      expect(xmllintWellFormed(mets)).toBe(true);
+      expect(xpath(erms, `//${el('aggregation')}/${el('objectId')}/text()`)).toEqual([
+        bunCase,
+        ks,
+        sfnCase,
+      ]);
+      expect(xpath(erms, `//${el('aggregation')}/@aggregationType`)).toEqual(
+        Array(3).fill('aggregationType="caseFile"'),
+      );
+    }
+
+    // Every document of the three cases is in the package with its SHA-256, and METS says so.
+    let count = 0;
+    for (const id of [caseId, sfnCaseId, bunCaseId]) {
+      for (const document of await documentsOf(id)) {
+        const base = document.documentNumber.replace('/', '-').replace(/\s+/g, '_');
+        const name = [...files.keys()].find((path) =>
+          path.startsWith(`${root}/representations/rep1/data/${base}.`),
+        );
+        expect({ document: document.documentNumber, name: name !== undefined }).toEqual({
+          document: document.documentNumber,
+          name: true,
+        });
+        const content = files.get(name as string) as Buffer;
+        expect(sha256(content)).toBe(document.sha256);
+        if (!xmllintMissing) {
+          const listed = `//${el('file')}[@LABEL="${document.documentNumber}"]`;
+          expect(xpath(mets, `${listed}/@CHECKSUM`)).toEqual([`CHECKSUM="${document.sha256}"`]);
+          expect(xpath(mets, `${listed}/@SIZE`)).toEqual([`SIZE="${content.length}"`]);
+          expect(xpath(mets, `${listed}/@MIMETYPE`)).toEqual([`MIMETYPE="${document.mimeType}"`]);
+          expect(xpath(mets, `${listed}/${el('FLocat')}/@*[local-name()="href"]`)).toEqual([
+            `xlink:href="${(name as string).slice(root.length + 1)}"`,
+          ]);
+        }
+        count += 1;
+      }
+    }
+    expect(done.documentCount).toBe(count);
+
+    if (!xmllintMissing) {
+      // Servicenämnden's answer is one record in each case, and each names the other.
+      const record = (caseNumber: string, number: string) =>
+        `//${el('aggregation')}[${el('objectId')}="${caseNumber}"]//${el('record')}[${el('objectId')}="${number}"]`;
+      expect(
+        xpath(
+          erms,
+          `${record(ks, `${ks}-6`)}/${el('relation')}[@relationType="referenced_by"]/text()`,
+        ),
+      ).toEqual([`${sfnCase}-4`]);
+      expect(
+        xpath(
+          erms,
+          `${record(sfnCase, `${sfnCase}-4`)}/${el('relation')}[@relationType="reference"]/text()`,
+        ),
+      ).toEqual([`${ks}-6`]);
+      expect(
+        xpath(
+          erms,
+          `${record(bunCase, `${bunCase}-4`)}/${el('relation')}[@relationType="reference"]/text()`,
+        ),
+      ).toEqual([`${ks}-3`]);
+      // The § 19 extract is a record of the sender's case, and the paragraph names it.
+      expect(xpath(erms, `${record(ks, `${ks}-2`)}/${el('title')}/text()`)).toEqual([
+        `Protokollsutdrag ${UTSKOTT} ${meetingDay} § 19: ${PARAGRAPH_19.title}`,
+      ]);
+      const own = (name: string) => `${el('ownElement')}[@name="${name}"]`;
+      expect(
+        xpath(
+          erms,
+          `//${el('aggregation')}[${el('objectId')}="${ks}"]//${own('protokollsparagraf')}[${own('paragraf')}/${el('value')}="19"]/${own('protokollsutdrag')}/${el('value')}/text()`,
+        ),
+      ).toEqual([`${ks}-2`]);
+    }
+    const readme = (files.get(`${root}/README.txt`) as Buffer).toString('utf8');
+    expect(readme).toContain('Arkivbildare (producent): Kalmar kommun');
+    expect(readme).toContain(`Omfattning: 3 avslutade ärenden med ${count} handlingar`);
   });
 });
