@@ -131,7 +131,7 @@ export interface ArchiveHistoryEvent {
   actor: string;
   /** The audit action, e.g. `case.created`, `document.registered`. */
   action: string;
-  /** What the action was about, e.g. `document 17`. */
+  /** What the action was about, as the register names it, e.g. `handling KS 2026/0001-3`. */
   entity: string;
 }
 

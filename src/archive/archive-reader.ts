@@ -146,7 +146,7 @@ export class ArchiveReader {
         ORDER BY mi.case_id, m.date, mi.paragraph`,
       [ids],
     );
-    const history = await this.history(ids, documents, rounds, recipients, paragraphs);
+    const history = await this.history(cases, documents, rounds, recipients, paragraphs);
 
     const byCase = <T>(rows: Row[], key: string, map: (row: Row) => T) => {
       const grouped = new Map<number, T[]>();
@@ -286,28 +286,41 @@ export class ArchiveReader {
     return result;
   }
 
-  /** The audit trail of each case and of its documents, rounds, consultees and paragraphs. */
+  /**
+   * The audit trail of each case and of its documents, rounds, consultees and paragraphs, each
+   * event naming what it was about as the register does (a document by its number, not its id).
+   */
   private async history(
-    ids: number[],
+    cases: Row[],
     documents: Row[],
     rounds: Row[],
     recipients: Row[],
     paragraphs: Row[],
   ): Promise<Map<number, ArchiveHistoryEvent[]>> {
-    const owners = new Map<string, number>();
-    const subjects: [string, Row[], (row: Row) => number][] = [
-      ['document', documents, (row) => Number(row.case_id)],
-      ['referral_round', rounds, (row) => Number(row.case_id)],
-      ['meeting_item', paragraphs, (row) => Number(row.case_id)],
-    ];
-    for (const id of ids) owners.set(`case:${id}`, id);
-    for (const [entity, rows, caseOf] of subjects) {
-      for (const row of rows) owners.set(`${entity}:${String(row.id)}`, caseOf(row));
+    const owners = new Map<string, { caseId: number; label: string }>();
+    const own = (entity: string, row: Row, caseId: number, label: string) =>
+      owners.set(`${entity}:${String(row.id)}`, { caseId, label });
+    for (const row of cases) own('case', row, Number(row.id), `ärende ${String(row.case_number)}`);
+    for (const row of documents) {
+      own('document', row, Number(row.case_id), `handling ${String(row.document_number)}`);
+    }
+    for (const row of rounds) {
+      own('referral_round', row, Number(row.case_id), `remissomgång ”${String(row.title)}”`);
+    }
+    for (const row of paragraphs) {
+      own(
+        'meeting_item',
+        row,
+        Number(row.case_id),
+        `§ ${String(row.paragraph)} ${String(row.organ)} ${String(row.meeting_date)}`,
+      );
     }
     const roundCase = new Map(rounds.map((round) => [Number(round.id), Number(round.case_id)]));
     for (const recipient of recipients) {
       const caseId = roundCase.get(Number(recipient.round_id));
-      if (caseId !== undefined) owners.set(`${RECIPIENT_ENTITY}:${String(recipient.id)}`, caseId);
+      if (caseId !== undefined) {
+        own(RECIPIENT_ENTITY, recipient, caseId, `remissinstans ${String(recipient.organisation)}`);
+      }
     }
     const byEntity = new Map<string, string[]>();
     for (const key of owners.keys()) {
@@ -331,15 +344,15 @@ export class ArchiveReader {
     events.sort((a, b) => Number(BigInt(String(a.id)) - BigInt(String(b.id))));
     const result = new Map<number, ArchiveHistoryEvent[]>();
     for (const event of events) {
-      const caseId = owners.get(`${String(event.entity)}:${String(event.entity_id)}`);
-      if (caseId === undefined) continue;
-      let list = result.get(caseId);
-      if (!list) result.set(caseId, (list = []));
+      const owner = owners.get(`${String(event.entity)}:${String(event.entity_id)}`);
+      if (owner === undefined) continue;
+      let list = result.get(owner.caseId);
+      if (!list) result.set(owner.caseId, (list = []));
       list.push({
         occurredAt: event.occurred_at as Date,
         actor: String(event.actor_label),
         action: String(event.action),
-        entity: `${String(event.entity)} ${String(event.entity_id)}`,
+        entity: owner.label,
       });
     }
     return result;

@@ -1211,6 +1211,22 @@ describe('the remiss of a strategy, from § 19 to the final decision, on both si
         ),
       ).toEqual([`${ks}-2`]);
     }
+    if (!xmllintMissing) {
+      // The audit trail is the case's history, naming documents by their numbers.
+      const history = xpath(
+        erms,
+        `//${el('aggregation')}[${el('objectId')}="${ks}"]/${el('archivalHistory')}/${el('historyLine')}/text()`,
+      );
+      expect(history[0]).toMatch(
+        new RegExp(`: case\\.created \\(ärende ${ks.replace('/', '\\/')}\\)$`),
+      );
+      expect(history.some((line) => line.endsWith(`document.registered (handling ${ks}-2)`))).toBe(
+        true,
+      );
+      expect(history.at(-1)).toMatch(
+        new RegExp(`: case\\.closed \\(ärende ${ks.replace('/', '\\/')}\\)$`),
+      );
+    }
     const readme = (files.get(`${root}/README.txt`) as Buffer).toString('utf8');
     expect(readme).toContain('Arkivbildare (producent): Kalmar kommun');
     expect(readme).toContain(`Omfattning: 3 avslutade ärenden med ${count} handlingar`);
