@@ -1,3 +1,4 @@
+import { ArchivePagesModule } from './web/archive-pages.module.js';
 import { ArchiveModule } from './archive/archive.module.js';
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module.js';
@@ -52,6 +53,7 @@ export class AppModule {
         AdminPagesModule,
         MeetingPagesModule,
         InboxPagesModule,
+        ArchivePagesModule,
         ...(config.appRole === 'all' ? PROCESSOR_MODULES : []),
       ],
     };

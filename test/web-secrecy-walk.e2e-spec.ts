@@ -72,6 +72,9 @@ describe('secrecy: every staff page', () => {
       '/meetings/:id/items/:itemId/extract.docx': [meeting],
       '/admin/organisations/:id': Object.values(s.organisations).map((id) => ({ id })),
       '/admin/users/:id': [{ id: s.consultee.id }],
+      // No export exists in the walk: the pages answer 404 or 403 without saying more.
+      '/archive/:id': [{ id: 1 }],
+      '/archive/:id/package': [{ id: 1 }],
     };
   };
 

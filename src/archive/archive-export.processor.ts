@@ -148,10 +148,10 @@ export class ArchiveExportProcessor
   }
 }
 
-/** The selection in Swedish, for the package's README. */
+/** The selection in Swedish, for the package's README and the pages. */
 export function describeSelection(selection: ExportSelection, caseCount: number): string {
   const parts: string[] = [];
-  if (selection.caseIds) parts.push(`utvalda ärenden (${selection.caseIds.length} st.)`);
+  if (selection.caseIds) parts.push('utvalda ärenden');
   if (selection.series) parts.push(`diarieserie ${selection.series}`);
   if (selection.closedFrom && selection.closedTo) {
     parts.push(`avslutade ${selection.closedFrom}–${selection.closedTo}`);
@@ -160,5 +160,7 @@ export function describeSelection(selection: ExportSelection, caseCount: number)
   } else if (selection.closedTo) {
     parts.push(`avslutade till och med ${selection.closedTo}`);
   }
-  return `${parts.join(', ')}; avslutade ärenden, ${caseCount} st.`;
+  const what = parts.join(', ');
+  const count = caseCount === 1 ? '1 avslutat ärende' : `${caseCount} avslutade ärenden`;
+  return `${what.charAt(0).toUpperCase()}${what.slice(1)}: ${count}`;
 }

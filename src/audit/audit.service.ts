@@ -157,4 +157,5 @@ const CONFIDENTIAL_IDS: Record<string, string> = {
                     WHERE r.id IN (?) AND c.confidential = 1`,
   meeting_item: `SELECT i.id FROM meeting_item i JOIN case_record c ON c.id = i.case_id
                   WHERE i.id IN (?) AND c.confidential = 1`,
+  archive_export: 'SELECT id FROM archive_export WHERE id IN (?) AND confidential = 1',
 };

@@ -37,6 +37,7 @@ const ENTITY_TEXT: Record<string, string> = {
   meeting: 'Sammanträde',
   meeting_item: 'Paragraf',
   paragraph_sequence: 'Paragrafnummer',
+  archive_export: 'Arkivleverans',
 };
 
 const ACTION_TEXT: Record<string, string> = {
@@ -67,6 +68,10 @@ const ACTION_TEXT: Record<string, string> = {
   'meeting_item.dispatched': 'Protokollsutdraget skickades',
   'meeting_item.extract_registered': 'Protokollsutdraget registrerades',
   'paragraph_sequence.set': 'Paragrafnumreringen ändrades',
+  'archive_export.requested': 'Ett arkivpaket begärdes',
+  'archive_export.ready': 'Arkivpaketet blev klart',
+  'archive_export.failed': 'Arkivpaketet kunde inte skapas',
+  'archive_export.downloaded': 'Arkivpaketet hämtades',
 };
 
 /** The fields of the recorded states in Swedish; others are shown by their API name. */
