@@ -231,6 +231,12 @@ describe('archive export', () => {
     const firstBytes = (await download(first.id, s.registrar.auth)).body as Buffer;
     // Run the job again as a retry would: a new attempt over the same selection.
     await t.sql("UPDATE archive_export SET status = 'queued' WHERE id = ?", [first.id]);
+    // Asked again while it waits to be built: the same export answers, nothing more is written.
+    const rows = await exportRows();
+    const twice = await post({ caseIds: [plainCaseId] });
+    expect(twice.status).toBe(202);
+    expect(twice.body).toMatchObject({ id: first.id, status: 'queued' });
+    expect(await exportRows()).toBe(rows);
     await t.app.get(ArchiveExportsService).enqueue(first.id);
     const second = await waitFor(
       async () =>

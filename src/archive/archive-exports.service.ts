@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
@@ -57,6 +57,10 @@ export class ArchiveExportsService {
     const created = await this.dataSource.transaction(async (manager) => {
       const cases = await this.resolve(manager.query.bind(manager), selection);
       const caseIds = cases.map((row) => Number(row.id));
+      // Asked twice (a double click, a retried request) while the first is still being built:
+      // the same export answers, so one selection is never built twice at once.
+      const pending = await this.pendingWithSameCases(manager, selection, caseIds);
+      if (pending) return pending;
       const [totals] = await manager.query<
         { documents: string | number; marked: string | number }[]
       >(
@@ -104,6 +108,31 @@ export class ArchiveExportsService {
     });
     await this.enqueue(created.id);
     return ArchiveExportDto.from(created);
+  }
+
+  /** A queued or building export of the same selection that resolved to the same cases. */
+  private async pendingWithSameCases(
+    manager: EntityManager,
+    selection: ExportSelection,
+    caseIds: readonly number[],
+  ): Promise<ArchiveExport | null> {
+    const candidates = await manager.query<{ id: number }[]>(
+      `SELECT id FROM archive_export
+        WHERE status IN ('queued', 'building') AND selection = ?
+        ORDER BY id DESC`,
+      [JSON.stringify(selection)],
+    );
+    const wanted = [...caseIds].sort((a, b) => a - b).join(',');
+    for (const candidate of candidates) {
+      const cases = await manager.query<{ case_id: number }[]>(
+        'SELECT case_id FROM archive_export_case WHERE export_id = ? ORDER BY case_id',
+        [candidate.id],
+      );
+      if (cases.map((row) => Number(row.case_id)).join(',') === wanted) {
+        return manager.findOneByOrFail(ArchiveExport, { id: candidate.id });
+      }
+    }
+    return null;
   }
 
   /** Adds the build job; while Redis is down the worker's sweep adds it later. */
