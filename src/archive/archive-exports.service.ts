@@ -17,7 +17,11 @@ import { ArchiveExport, type ExportSelection } from './archive-export.entity.js'
 import { packagePath } from './archive-builder.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/env.schema.js';
-import { ArchiveExportDto, type CreateArchiveExportDto } from './dto/archive-export.dto.js';
+import {
+  ArchiveExportDto,
+  MAX_EXPORT_CASES,
+  type CreateArchiveExportDto,
+} from './dto/archive-export.dto.js';
 
 /** The job that builds one export's package; its id makes a second add of it a no-op. */
 export function exportJobId(id: number): string {
@@ -259,16 +263,16 @@ export class ArchiveExportsService {
     const cases = (await query(
       `SELECT c.id, c.case_number, c.confidential FROM case_record c WHERE ${where.join(' AND ')}
         ORDER BY c.series_code, c.year, c.sequence
-        LIMIT 20001`,
+        LIMIT ${MAX_EXPORT_CASES + 1}`,
       params,
     )) as Record<string, unknown>[];
     if (cases.length === 0) {
       throw DomainError.conflict('empty_selection', 'No closed case matches the selection');
     }
-    if (cases.length > 20_000) {
+    if (cases.length > MAX_EXPORT_CASES) {
       throw DomainError.conflict(
         'selection_too_large',
-        'The selection holds more than 20000 cases: split it by series or by closing date',
+        `The selection holds more than ${MAX_EXPORT_CASES} cases: split it by series or by closing date`,
       );
     }
     return cases;

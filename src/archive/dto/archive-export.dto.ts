@@ -15,8 +15,12 @@ import {
   type ExportStatus,
 } from '../archive-export.entity.js';
 
-/** The most cases one export may hold: a delivery is split into series or years beyond this. */
-export const MAX_EXPORT_CASES = 20_000;
+/**
+ * The most cases one export may hold: a delivery is split into series or years beyond this. The
+ * worker validates erms.xml in memory at about ten times its size (some 8.6 kB per case), so this
+ * bounds a build at about 1 GB of worker memory.
+ */
+export const MAX_EXPORT_CASES = 10_000;
 
 /** Which closed cases to deliver: every given criterion must hold; at least one is required. */
 export class CreateArchiveExportDto {
