@@ -1,6 +1,7 @@
 // Benchmark of protocol extracts (protokollsutdrag): how many extracts of a two-page paragraph one
-// service process answers per second, beside a bare loop that builds the same document with the
-// same builder and nothing else (the ceiling), and how long a 30-paragraph protocol takes. Run
+// service process answers per second, beside the same builder building the same document in one
+// thread per core and doing nothing else (the ceiling), the two taking turns so that both meet the
+// same load, and how long a 30-paragraph protocol takes. Run
 // with `npm run bench:extracts` (builds first) or `npx tsx test/bench/extracts.bench.ts` against
 // an existing build. See test/bench/README.md.
 //
@@ -10,18 +11,19 @@
 // database.
 
 import autocannon from 'autocannon';
+import { execSync } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import {
-  buildExtract,
-  buildProtocol,
-  type ItemData,
-  type WordWording,
-} from '../../src/word/extract.docx.js';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { buildProtocol, type ItemData, type WordWording } from '../../src/word/extract.docx.js';
 import { ITEM_19, MEETING_19, protocolItems } from '../fixtures/paragraph-19.js';
 import {
   api,
+  databasePid,
   envInt,
   formatTable,
   freePort,
@@ -51,16 +53,20 @@ const QUEUE_PREFIX = 'remiss_bench_extracts';
 const SECONDS = Math.max(1, envInt('BENCH_SECONDS', 10));
 const WARMUP_SECONDS = envInt('BENCH_WARMUP_SECONDS', 2);
 const CONNECTIONS = Math.max(1, envInt('BENCH_CONNECTIONS', 4));
+const BARE_THREADS = Math.max(1, envInt('BENCH_BARE_THREADS', availableParallelism()));
+const SLICES = Math.max(1, envInt('BENCH_SLICES', 5));
 const PROTOCOL_ITEMS = Math.max(1, envInt('BENCH_PROTOCOL_ITEMS', 30));
 const PROTOCOL_RUNS = Math.max(1, envInt('BENCH_PROTOCOL_RUNS', 7));
 const PREFERRED_PORT = envInt('BENCH_PORT', 3995);
 const TARGET = { perSecond: 50, ratio: 0.8 } as const;
 const CLERK = { email: 'sekreterare@bench.se', password: 'bench-clerk-password' };
+const ROOT = resolve(import.meta.dirname, '../..');
 const WORDING = JSON.parse(
   readFileSync(join(import.meta.dirname, '../../templates/word/extract.json'), 'utf8'),
 ) as WordWording;
 
 interface Resources {
+  bareBuilders?: BareBuilders;
   service?: Service;
   tempDir?: string;
 }
@@ -75,54 +81,183 @@ interface Rate {
   p99: number;
 }
 
-/**
- * The § 19 extract built in this process by `CONNECTIONS` loops at once (the builder yields while
- * it zips, so one loop alone would leave the core idle): the same builder, data and wording.
- */
-async function bareLoop(seconds: number): Promise<Rate> {
-  const item: ItemData = { ...ITEM_19, adjustedOn: null };
-  const meeting = { ...MEETING_19, adjustedOn: null };
-  const times: number[] = [];
-  const end = performance.now() + seconds * 1000;
-  const loop = async () => {
+/** Completed requests or builds of one or more measured slices. */
+interface Tally {
+  times: number[];
+  errors: number;
+  seconds: number;
+}
+
+const emptyTally = (): Tally => ({ times: [], errors: 0, seconds: 0 });
+
+function rateOf(tally: Tally): Rate {
+  const times = [...tally.times].sort((a, b) => a - b);
+  return {
+    perSecond: times.length / tally.seconds,
+    count: times.length,
+    errors: tally.errors,
+    p50: times[Math.floor(times.length / 2)] ?? NaN,
+    p99: times[Math.floor(times.length * 0.99)] ?? NaN,
+  };
+}
+
+// The body of each bare builder thread: one loop that builds the extract with the service's own
+// build of the builder (dist/), for as many seconds as it is told, and answers with its times.
+const BARE_THREAD = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { performance } = require('node:perf_hooks');
+import(workerData.builder).then(({ buildExtract }) => {
+  const { meeting, item, wording } = workerData;
+  parentPort.on('message', async (seconds) => {
+    const times = [];
+    const end = performance.now() + seconds * 1000;
     while (performance.now() < end) {
       const started = performance.now();
-      await buildExtract(meeting, item, WORDING, null);
+      await buildExtract(meeting, item, wording, null);
       times.push(performance.now() - started);
     }
-  };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: CONNECTIONS }, loop));
-  const elapsed = (performance.now() - started) / 1000;
-  times.sort((a, b) => a - b);
-  return {
-    perSecond: times.length / elapsed,
-    count: times.length,
-    errors: 0,
-    p50: times[Math.floor(times.length / 2)],
-    p99: times[Math.floor(times.length * 0.99)],
-  };
-}
-
-async function cannon(url: string, token: string, seconds: number): Promise<Rate> {
-  const result = await autocannon({
-    url,
-    connections: CONNECTIONS,
-    duration: seconds,
-    headers: { authorization: `Bearer ${token}` },
+    parentPort.postMessage(times);
   });
+  parentPort.postMessage('ready');
+});
+`;
+
+/**
+ * The bare builder: `BARE_THREADS` threads (one per core), each one CPU-bound loop building the
+ * § 19 extract with the same builder, data and wording as the service. The builder zips
+ * synchronously, so loops in one thread would only take turns on one core.
+ */
+class BareBuilders {
+  private constructor(private readonly threads: Worker[]) {}
+
+  static async start(count: number): Promise<BareBuilders> {
+    const workerData = {
+      builder: pathToFileURL(join(ROOT, 'dist/src/word/extract.docx.js')).href,
+      meeting: { ...MEETING_19, adjustedOn: null },
+      item: { ...ITEM_19, adjustedOn: null },
+      wording: WORDING,
+    };
+    const threads = Array.from(
+      { length: count },
+      () => new Worker(BARE_THREAD, { eval: true, workerData }),
+    );
+    await Promise.all(threads.map((thread) => once(thread, 'message')));
+    return new BareBuilders(threads);
+  }
+
+  async run(seconds: number, into: Tally): Promise<void> {
+    const started = performance.now();
+    const answers = await Promise.all(
+      this.threads.map((thread) => {
+        const answer = once(thread, 'message') as Promise<[number[]]>;
+        thread.postMessage(seconds);
+        return answer;
+      }),
+    );
+    into.seconds += (performance.now() - started) / 1000;
+    for (const [times] of answers) into.times.push(...times);
+  }
+
+  stop(): Promise<number[]> {
+    return Promise.all(this.threads.map((thread) => thread.terminate()));
+  }
+}
+
+/** autocannon for `seconds`, every answer's time added to `into` (non-2xx and errors counted). */
+function cannon(url: string, token: string, seconds: number, into: Tally): Promise<void> {
+  return new Promise((resolveRun, rejectRun) => {
+    const started = performance.now();
+    const instance = autocannon(
+      {
+        url,
+        connections: CONNECTIONS,
+        duration: seconds,
+        headers: { authorization: `Bearer ${token}` },
+      },
+      (error, result) => {
+        if (error) return rejectRun(error instanceof Error ? error : new Error(String(error)));
+        into.seconds += (performance.now() - started) / 1000;
+        into.errors += result.errors + result.timeouts;
+        resolveRun();
+      },
+    );
+    instance.on('response', (_client, status: number, _bytes, time: number) => {
+      if (status >= 200 && status < 300) into.times.push(time);
+      else into.errors += 1;
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// CPU per extract, from /proc: who spends the cores while the service answers
+
+const CLOCK_TICKS = Number(execSync('getconf CLK_TCK', { encoding: 'utf8' }).trim()) || 100;
+
+/** utime + stime in ms of a process (`/proc/<pid>/stat`) or one of its threads. */
+function cpuMs(path: string): number {
+  try {
+    const stat = readFileSync(path, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Busy ms of the whole machine, all cores together. */
+function machineMs(): number {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1);
+  const [user, nice, system, , , irq, softirq, steal] = fields.map(Number);
+  return ((user + nice + system + irq + softirq + steal) * 1000) / CLOCK_TICKS;
+}
+
+interface CpuSample {
+  serviceMain: number;
+  service: number;
+  database: number;
+  bench: number;
+  machine: number;
+}
+
+function sampleCpu(servicePid: number | undefined, databasePid: number | undefined): CpuSample {
+  const bench = process.cpuUsage();
   return {
-    perSecond: result['2xx'] / seconds,
-    count: result['2xx'],
-    errors: result.non2xx + result.errors + result.timeouts,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
+    serviceMain: servicePid ? cpuMs(`/proc/${servicePid}/task/${servicePid}/stat`) : NaN,
+    service: servicePid ? cpuMs(`/proc/${servicePid}/stat`) : NaN,
+    database: databasePid ? cpuMs(`/proc/${databasePid}/stat`) : NaN,
+    bench: (bench.user + bench.system) / 1000,
+    machine: machineMs(),
   };
 }
 
-async function measureService(url: string, token: string): Promise<Rate> {
-  if (WARMUP_SECONDS > 0) await cannon(url, token, WARMUP_SECONDS);
-  return cannon(url, token, SECONDS);
+/** CPU used between samples, summed over the measured slices. */
+class CpuTally {
+  readonly used: CpuSample = { serviceMain: 0, service: 0, database: 0, bench: 0, machine: 0 };
+
+  async during(
+    servicePid: number | undefined,
+    databasePid: number | undefined,
+    work: () => Promise<void>,
+  ) {
+    const before = sampleCpu(servicePid, databasePid);
+    await work();
+    const after = sampleCpu(servicePid, databasePid);
+    for (const key of Object.keys(this.used) as (keyof CpuSample)[]) {
+      this.used[key] += after[key] - before[key];
+    }
+  }
+
+  /** ms of CPU per extract: the service's main thread, its other threads, the bench, MariaDB, the rest. */
+  perExtract(count: number): Record<string, number> {
+    const { serviceMain, service, database, bench, machine } = this.used;
+    return {
+      'service main thread': serviceMain / count,
+      'service other threads': (service - serviceMain) / count,
+      'bench (autocannon or bare threads)': bench / count,
+      mariadbd: database / count,
+      'other processes': (machine - service - bench - database) / count,
+    };
+  }
 }
 
 /** Sets up the organisation, a clerk, the case and the meeting with § 19, through the API. */
@@ -226,14 +361,8 @@ async function main(): Promise<number> {
     queuePrefix: QUEUE_PREFIX,
     tempPrefix: 'remiss-bench-extracts-',
   });
-  log(`cores: ${readCpuCount()}`);
+  log(`cores: ${readCpuCount()} (available parallelism ${availableParallelism()})`);
 
-  log(`(a) bare loop: building the § 19 extract in ${CONNECTIONS} loops for ${SECONDS} s`);
-  await bareLoop(Math.min(2, SECONDS));
-  const bare = await bareLoop(SECONDS);
-  log(
-    `    ${fixed(bare.perSecond)} extracts/s, p50 ${fixed(bare.p50)} ms, p99 ${fixed(bare.p99)} ms`,
-  );
   const protocolBare: number[] = [];
   const items = protocolItems(PROTOCOL_ITEMS).map((item) => ({ ...item, adjustedOn: null }));
   for (let run = 0; run < PROTOCOL_RUNS; run += 1) {
@@ -258,15 +387,47 @@ async function main(): Promise<number> {
   const setup = await prepare(service.baseUrl);
   const base = `${service.baseUrl}/api/meetings`;
   const extractUrl = `${base}/${setup.meetingId}/items/${setup.itemId}/extract.docx`;
+  const servicePid = service.child.pid;
+  const mariadbPid = await databasePid();
 
-  await settle(service.child.pid);
+  // (a) and (b) take turns in short slices, so that both meet the same load from the rest of a
+  // shared machine; the service is idle while the bare threads build.
+  const bareBuilders = await BareBuilders.start(BARE_THREADS);
+  resources.bareBuilders = bareBuilders;
+  const slice = Math.max(1, Math.round(SECONDS / SLICES));
   log(
-    `(b) GET the draft extract (built per request) with ${CONNECTIONS} connections, ${SECONDS} s`,
+    `(a) bare builder in ${BARE_THREADS} threads and (b) GET the draft extract (built per request) ` +
+      `with ${CONNECTIONS} connections, taking turns: ${SLICES} × ${slice} s each`,
   );
-  const draft = await measureService(extractUrl, setup.token);
+  await bareBuilders.run(Math.min(2, SECONDS), emptyTally());
+  if (WARMUP_SECONDS > 0) await cannon(extractUrl, setup.token, WARMUP_SECONDS, emptyTally());
+  const bareTally = emptyTally();
+  const draftTally = emptyTally();
+  const bareCpu = new CpuTally();
+  const draftCpu = new CpuTally();
+  for (let turn = 0; turn < SLICES; turn += 1) {
+    await settle(servicePid);
+    await bareCpu.during(servicePid, mariadbPid, () => bareBuilders.run(slice, bareTally));
+    await draftCpu.during(servicePid, mariadbPid, () =>
+      cannon(extractUrl, setup.token, slice, draftTally),
+    );
+  }
+  await bareBuilders.stop();
+  resources.bareBuilders = undefined;
+  const bare = rateOf(bareTally);
+  const draft = rateOf(draftTally);
   log(
-    `    ${fixed(draft.perSecond)} extracts/s, p50 ${draft.p50} ms, p99 ${draft.p99} ms, errors ${draft.errors}`,
+    `    bare:    ${fixed(bare.perSecond)} extracts/s, p50 ${fixed(bare.p50)} ms, p99 ${fixed(bare.p99)} ms`,
   );
+  log(
+    `    service: ${fixed(draft.perSecond)} extracts/s, p50 ${fixed(draft.p50)} ms, p99 ${fixed(draft.p99)} ms, errors ${draft.errors}`,
+  );
+  const cpuRows = Object.entries(draftCpu.perExtract(draft.count)).map(([who, ms]) => [
+    who,
+    `${fixed(bareCpu.perExtract(bare.count)[who], 2)} ms`,
+    `${fixed(ms, 2)} ms`,
+  ]);
+  const cpuTable = formatTable(['CPU per extract', 'bare builder', 'service'], cpuRows);
 
   await api(service.baseUrl, 'POST', `/api/meetings/${setup.meetingId}/adjust`, {
     token: setup.token,
@@ -275,9 +436,14 @@ async function main(): Promise<number> {
   });
   await settle(service.child.pid);
   log(`(c) GET the final extract (registered once, then served from storage), ${SECONDS} s`);
-  const final = await measureService(extractUrl, setup.token);
+  const finalTally = emptyTally();
+  if (WARMUP_SECONDS > 0) await cannon(extractUrl, setup.token, WARMUP_SECONDS, finalTally);
+  finalTally.times = [];
+  finalTally.seconds = 0;
+  await cannon(extractUrl, setup.token, SECONDS, finalTally);
+  const final = rateOf(finalTally);
   log(
-    `    ${fixed(final.perSecond)} extracts/s, p50 ${final.p50} ms, p99 ${final.p99} ms, errors ${final.errors}`,
+    `    ${fixed(final.perSecond)} extracts/s, p50 ${fixed(final.p50)} ms, p99 ${fixed(final.p99)} ms, errors ${final.errors}`,
   );
   const connection = await serverConnection(DATABASE);
   let registered = -1;
@@ -302,7 +468,7 @@ async function main(): Promise<number> {
   const correct = registered === 1 && draft.errors === 0 && final.errors === 0;
   const rows = [
     [
-      `bare builder, ${CONNECTIONS} loops (ceiling)`,
+      `bare builder, ${BARE_THREADS} threads (ceiling)`,
       `${fixed(bare.perSecond)}/s`,
       `${fixed(bare.p50)} / ${fixed(bare.p99)} ms`,
       '',
@@ -310,11 +476,11 @@ async function main(): Promise<number> {
     [
       `service, draft extract (${CONNECTIONS} connections)`,
       `${fixed(draft.perSecond)}/s`,
-      `${draft.p50} / ${draft.p99} ms`,
+      `${fixed(draft.p50)} / ${fixed(draft.p99)} ms`,
       `≥ ${TARGET.perSecond}/s: ${met(draft.perSecond >= TARGET.perSecond)}`,
     ],
     [
-      'service ÷ bare loop',
+      'service ÷ bare builder',
       `${fixed(ratio, 2)}×`,
       '',
       `≥ ${TARGET.ratio}×: ${met(ratio >= TARGET.ratio)}`,
@@ -322,7 +488,7 @@ async function main(): Promise<number> {
     [
       'service, final extract (stored)',
       `${fixed(final.perSecond)}/s`,
-      `${final.p50} / ${final.p99} ms`,
+      `${fixed(final.p50)} / ${fixed(final.p99)} ms`,
       `registered ${registered}×: ${met(registered === 1)}`,
     ],
     [
@@ -340,13 +506,15 @@ async function main(): Promise<number> {
   ];
   process.stdout.write(
     `\nProtocol extracts, ${SECONDS} s runs\n${formatTable(['measurement', 'rate / time', 'p50 / p99', 'target'], rows).join('\n')}\n` +
-      `correctness (no errors, final extract registered exactly once): ${correct ? 'PASS' : 'FAIL'}\n\n`,
+      `correctness (no errors, final extract registered exactly once): ${correct ? 'PASS' : 'FAIL'}\n\n` +
+      `${cpuTable.join('\n')}\n\n`,
   );
   reportServiceOutput([service]);
   return correct ? 0 : 1;
 }
 
 await runBenchmark(main, [
+  ['stopping the bare builder threads', () => resources.bareBuilders?.stop()],
   ['stopping the api process', () => resources.service && stopService(resources.service)],
   ...storageCleanupSteps(DATABASE, QUEUE_PREFIX, () => resources.tempDir),
 ]);
