@@ -11,7 +11,13 @@ import type { AppConfig } from './config/env.schema.js';
 export function forkHttpProcesses(config: AppConfig, logger: Logger): void {
   let stopping = false;
   const fork = () =>
-    cluster.fork({ JWT_SECRET: config.jwtSecret, MIGRATIONS_RUN: 'false', HTTP_PROCESSES: '1' });
+    cluster.fork({
+      JWT_SECRET: config.jwtSecret,
+      MIGRATIONS_RUN: 'false',
+      HTTP_PROCESSES: '1',
+      // Each child builds with its share of the cores, worked out here where N is known.
+      WORD_THREADS: String(config.wordThreads),
+    });
   for (let index = 0; index < config.httpProcesses; index += 1) fork();
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) {

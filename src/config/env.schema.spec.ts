@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { ConfigError, loadConfig, parseClockOffset } from './env.schema.js';
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -192,5 +193,15 @@ describe('OIDC and PASSWORD_LOGIN', () => {
         JWT_SECRET: 'kP3v9xQz2Lm8Rt5Wn7Yb4Hc6Jd1Fg0Sa',
       }),
     ).toEqual(['OIDC_ISSUER must use https when NODE_ENV=production']);
+  });
+
+  it('shares the cores out between HTTP processes for the Word threads, unless WORD_THREADS is set', () => {
+    const cores = availableParallelism();
+    expect(loadConfig({}).wordThreads).toBe(Math.min(4, cores));
+    expect(loadConfig({ HTTP_PROCESSES: '2' }).wordThreads).toBe(
+      Math.min(4, Math.max(1, Math.floor(cores / 2))),
+    );
+    expect(loadConfig({ HTTP_PROCESSES: '64' }).wordThreads).toBe(1);
+    expect(loadConfig({ HTTP_PROCESSES: '2', WORD_THREADS: '3' }).wordThreads).toBe(3);
   });
 });

@@ -392,6 +392,7 @@ export function loadConfig(env: Env = readEnvironment()): AppConfig {
   if (oidc && oidc.issuer.protocol === 'http:' && nodeEnv === 'production') {
     problems.push('OIDC_ISSUER must use https when NODE_ENV=production');
   }
+  const httpProcesses = integer('HTTP_PROCESSES', 1, 1, 64);
   const passwordLogin = oneOf('PASSWORD_LOGIN', PASSWORD_LOGIN_MODES, oidc ? 'admins' : 'all');
   if (passwordLogin === 'none' && !oidc) {
     problems.push('PASSWORD_LOGIN=none needs OIDC_ISSUER: nobody could sign in');
@@ -436,11 +437,17 @@ export function loadConfig(env: Env = readEnvironment()): AppConfig {
     oidc,
     passwordLogin,
     webSessionIdleMinutes: integer('WEB_SESSION_IDLE_MINUTES', 60, 1, 720),
-    httpProcesses: integer('HTTP_PROCESSES', 1, 1, 64),
+    httpProcesses,
     // One per core, at most 4. With a single thread, each long build or collection in it held up
     // every document behind it (p99 of extracts 170–220 ms, against about 40 ms with two threads
-    // on two cores).
-    wordThreads: integer('WORD_THREADS', Math.min(4, availableParallelism()), 0, 64),
+    // on two cores). The cores are shared out between HTTP processes: N processes each starting
+    // one thread per core would put N builders on every core.
+    wordThreads: integer(
+      'WORD_THREADS',
+      Math.min(4, Math.max(1, Math.floor(availableParallelism() / httpProcesses))),
+      0,
+      64,
+    ),
     uploadMaxBytes: integer('UPLOAD_MAX_MB', 50, 1, 2048) * 1024 * 1024,
     uploadRateLimit: integer('UPLOAD_RATE_LIMIT', 30, 1, 100_000),
     securityLogRetentionDays: integer('SECURITY_LOG_RETENTION_DAYS', 365, 1, 36_500),
