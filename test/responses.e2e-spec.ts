@@ -428,3 +428,168 @@ describe('responses', () => {
     expect(closed.body.code).toBe('round_not_open');
   });
 });
+
+describe('answers from many link holders at once', () => {
+  let t: TestApp;
+  let sink: SmtpSink;
+  let fixture: RoundFixture;
+  let consultee: { id: number; email: string };
+  let roundId: number;
+
+  const tokenFor = (address: string) =>
+    LINK.exec(
+      sink.mails.find((mail) => mail.to === address && mail.subject.startsWith('Remiss: Plan'))!
+        .text,
+    )![1];
+
+  beforeAll(async () => {
+    sink = await SmtpSink.start();
+    t = await startTestApp({ SMTP_URL: sink.url, PUBLIC_URL: 'https://remiss.kalmar.test' });
+    fixture = await caseWithDraft(t, 6);
+    // Keeps a register of its own, so the remiss is a case of its own there and the answer an
+    // outgoing document of it.
+    const socialnamnden = await createOrganisation(t, fixture.admin, {
+      name: 'Socialnämnden',
+      kind: 'committee',
+      seriesCode: 'SN',
+      email: 'socialnamnden@kalmar.test',
+    });
+    consultee = { id: socialnamnden.id, email: 'socialnamnden@kalmar.test' };
+    const { id } = await sendRound(t, fixture, {
+      title: 'Plan för mötesplatser',
+      recipientKinds: ['committee'],
+      sections: SECTIONS,
+    });
+    roundId = id;
+    await waitFor(
+      () => sink.mails.filter((mail) => mail.subject.startsWith('Remiss: Plan')).length,
+      (count) => count >= 7,
+    );
+  });
+  afterAll(async () => {
+    await t.close();
+    await sink.stop();
+  });
+
+  it('numbers every answer’s documents without gaps and replies with exactly the answer it stored', async () => {
+    const holders = [...fixture.committees, { ...consultee, name: 'Socialnämnden' }];
+    const comments = (index: number) => [
+      { sectionRef: '4.3 A', text: `Synpunkt ${index + 1} på mötesplatserna.` },
+      { sectionRef: '5.1 a', text: `Synpunkt ${index + 1} på civilsamhället.` },
+    ];
+    const replies = await Promise.all(
+      holders.map((holder, index) => {
+        const post = t.http().post(`/api/respond/${tokenFor(holder.email)}`);
+        // Every third answer comes as its own files: the first is the answer, the rest attachments.
+        if (index % 3 === 0) {
+          return post
+            .field('position', 'approve_with_comments')
+            .field('comments', JSON.stringify(comments(index)))
+            .attach('files', pdf(`Yttrande ${index}`), { filename: `Yttrande ${index}.pdf` })
+            .attach('files', pdf(`Bilaga ${index}`), { filename: `Bilaga ${index}.pdf` });
+        }
+        return post.send({
+          position: index % 2 ? 'approve_with_comments' : 'reject',
+          summary: `  Sammanfattning ${index + 1}  `,
+          comments: comments(index),
+          decision: { organ: holder.name, paragraph: `§ ${index + 10}` },
+        });
+      }),
+    );
+    expect(replies.map((reply) => reply.status)).toEqual(holders.map(() => 201));
+
+    // The reply is the stored answer: the same as the register reads it back.
+    const stored = await t
+      .http()
+      .get(`/api/rounds/${roundId}/responses?history=true`)
+      .set('Authorization', fixture.registrar.auth);
+    expect(stored.body.items).toHaveLength(holders.length);
+    for (const reply of replies) {
+      expect(reply.body).toEqual(
+        stored.body.items.find((item: { id: number }) => item.id === reply.body.id),
+      );
+    }
+    expect(replies[1].body).toMatchObject({
+      organisation: { id: fixture.committees[1].id, name: 'Nämnd 2' },
+      summary: 'Sammanfattning 2',
+      comments: [
+        { sectionRef: '4.3 a', text: 'Synpunkt 2 på mötesplatserna.' },
+        { sectionRef: '5.1 a', text: 'Synpunkt 2 på civilsamhället.' },
+      ],
+      decision: { organ: 'Nämnd 2', paragraph: '11' },
+      receivedVia: 'link',
+      current: true,
+      supersedesId: null,
+      replyDocumentNumber: null,
+      redacted: false,
+    });
+    expect(replies[0].body.attachments).toEqual([
+      {
+        documentId: expect.any(Number),
+        documentNumber: expect.stringMatching(/^KS \d{4}\/0001-\d+$/),
+        fileName: 'Bilaga 0.pdf',
+      },
+    ]);
+
+    // The draft and every answer's documents, numbered 1..n without a gap or a duplicate.
+    const documents = await t.sql<{ number: number; direction: string }>(
+      'SELECT number, direction FROM document WHERE case_id = ? ORDER BY number',
+      [fixture.caseId],
+    );
+    const expected = 1 + replies.reduce((sum, reply) => sum + 1 + reply.body.attachments.length, 0);
+    expect(documents.map((document) => document.number)).toEqual(
+      Array.from({ length: expected }, (_, index) => index + 1),
+    );
+    expect(documents.filter((document) => document.direction === 'incoming')).toHaveLength(
+      expected - 1,
+    );
+    const [counter] = await t.sql<{ document_count: number }>(
+      'SELECT document_count FROM case_record WHERE id = ?',
+      [fixture.caseId],
+    );
+    expect(counter.document_count).toBe(expected);
+
+    // Socialnämnden's answer is also the outgoing document of its own case, with its own number.
+    const own = replies[holders.length - 1].body;
+    expect(own.replyDocumentNumber).toMatch(/^SN \d{4}\/0001-\d+$/);
+    const [reply] = await t.sql<{ title: string; direction: string; counterpart: string }>(
+      'SELECT title, direction, counterpart FROM document WHERE document_number = ?',
+      [own.replyDocumentNumber],
+    );
+    expect(reply).toEqual({
+      title: `Remissvar till Kommunstyrelsen (${fixture.caseNumber})`,
+      direction: 'outgoing',
+      counterpart: 'Kommunstyrelsen',
+    });
+    const [incoming] = await t.sql<{ title: string }>('SELECT title FROM document WHERE id = ?', [
+      own.documentId,
+    ]);
+    expect(incoming.title).toBe(
+      `Remissvar från Socialnämnden (${own.replyDocumentNumber.split('-')[0]})`,
+    );
+
+    // One audit row per answer and per registered document, and one receipt per answer.
+    const audit = await t.sql<{ action: string; count: number }>(
+      `SELECT action, COUNT(*) AS count FROM audit_event
+        WHERE action IN ('round.response_submitted', 'document.registered')
+          AND actor_label LIKE 'link: %' GROUP BY action ORDER BY action`,
+    );
+    expect(audit.map((row) => [row.action, Number(row.count)])).toEqual([
+      // Socialnämnden's files once more, in its own case.
+      ['document.registered', expected - 1 + 1 + own.attachments.length],
+      ['round.response_submitted', holders.length],
+    ]);
+    const receipts = await waitFor(
+      () => sink.mails.filter((mail) => mail.subject.startsWith('Kvittens')),
+      (mails) => mails.length === holders.length,
+    );
+    expect(receipts.map((mail) => mail.subject).sort()).toEqual(
+      replies
+        .map(
+          (answer) =>
+            `Kvittens: remissvar registrerat ${answer.body.documentNumber} – Plan för mötesplatser (${fixture.caseNumber})`,
+        )
+        .sort(),
+    );
+  });
+});

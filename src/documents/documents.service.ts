@@ -1,6 +1,6 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -118,18 +118,20 @@ export class DocumentsService {
     return { fileName, mimeType: inspected.mimeType, size: file.size, sha256: inspected.sha256 };
   }
 
-  /** Stores bytes the service made itself (a rendered answer, a compilation). */
+  /**
+   * Stores bytes the service made itself (a rendered answer, a compilation). Their type is the
+   * one it made, so they are hashed in memory and not sniffed from disk as uploads are.
+   */
   async storeBytes(bytes: Buffer, fileName: string, mimeType: string): Promise<StoredFile> {
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
     const path = join(this.storage.incomingDir, `${randomUUID()}.generated`);
     await writeFile(path, bytes);
     try {
-      return await this.store(
-        { path, originalname: safeFileName(fileName), mimetype: mimeType, size: bytes.length },
-        'file',
-      );
+      await this.storage.put(path, sha256);
     } finally {
       await rm(path, { force: true });
     }
+    return { fileName: safeFileName(fileName), mimeType, size: bytes.length, sha256 };
   }
 
   /**
@@ -169,6 +171,76 @@ export class DocumentsService {
       after: DocumentDto.from(document, owner.caseNumber, false),
     });
     return { document, owner };
+  }
+
+  /**
+   * Registers stored files as the next documents of one case, inside the caller's transaction,
+   * for callers that already know the case's number (it never changes). One UPDATE takes all the
+   * numbers and the case row's lock, which the transaction holds to its commit so the numbers stay
+   * gap-free; then an INSERT and an audit row per document. Call it as late in the transaction as
+   * the rows that point at the documents allow.
+   */
+  async registerStoredIn(
+    manager: EntityManager,
+    owner: Pick<Case, 'id' | 'caseNumber'>,
+    entries: { fields: RegisterDocumentDto; stored: StoredFile }[],
+    actor: Actor,
+  ): Promise<Document[]> {
+    if (entries.length === 0) return [];
+    const last = await takeDocumentNumbers(manager, owner.id, entries.length);
+    const now = this.clock.now();
+    const documents: Document[] = [];
+    for (const [index, { fields, stored }] of entries.entries()) {
+      const number = last - entries.length + 1 + index;
+      const document = manager.create(Document, {
+        caseId: owner.id,
+        number,
+        documentNumber: formatDocumentNumber(owner.caseNumber, number),
+        direction: fields.direction,
+        title: fields.title.trim(),
+        counterpart: fields.counterpart?.trim() || null,
+        date: fields.date ?? this.clock.dayOf(now),
+        registeredAt: now,
+        registeredBy: actor.userId,
+        fileName: stored.fileName,
+        mimeType: stored.mimeType,
+        size: stored.size,
+        sha256: stored.sha256,
+        confidentiality: fields.confidentiality?.trim() || null,
+      });
+      const inserted = await manager.query<{ insertId: number }>(
+        `INSERT INTO document (case_id, number, document_number, direction, title, counterpart,
+           document_date, registered_at, registered_by, file_name, mime_type, size, sha256,
+           confidentiality) VALUES (?)`,
+        [
+          [
+            document.caseId,
+            document.number,
+            document.documentNumber,
+            document.direction,
+            document.title,
+            document.counterpart,
+            document.date,
+            document.registeredAt,
+            document.registeredBy,
+            document.fileName,
+            document.mimeType,
+            document.size,
+            document.sha256,
+            document.confidentiality,
+          ],
+        ],
+      );
+      document.id = Number(inserted.insertId);
+      await this.audit.record(manager, actor, {
+        action: 'document.registered',
+        entity: 'document',
+        entityId: document.id,
+        after: DocumentDto.from(document, owner.caseNumber, false),
+      });
+      documents.push(document);
+    }
+    return documents;
   }
 
   /** A case's documents in number order. */
@@ -273,4 +345,22 @@ export class DocumentsService {
   private redacted(owner: Case, document: Document, actor: Actor): boolean {
     return !Secrecy.maySee(actor, documentSecrecy(owner, document));
   }
+}
+
+/**
+ * Takes the next `count` document numbers of a case in one round trip and returns the last: the
+ * UPDATE locks the case row until the transaction ends and hands the new count back through
+ * LAST_INSERT_ID. A rollback gives the numbers back, so none is skipped.
+ */
+async function takeDocumentNumbers(
+  manager: EntityManager,
+  caseId: number,
+  count: number,
+): Promise<number> {
+  const result = await manager.query<{ affectedRows: number; insertId: number }>(
+    'UPDATE case_record SET document_count = LAST_INSERT_ID(document_count + ?) WHERE id = ?',
+    [count, caseId],
+  );
+  if (result.affectedRows !== 1) throw DomainError.notFound('Case', caseId);
+  return Number(result.insertId);
 }

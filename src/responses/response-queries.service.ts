@@ -259,61 +259,92 @@ export class ResponseQueriesService {
     const recipientById = new Map(recipients.map((recipient) => [recipient.id, recipient]));
     return responses.map((response) => {
       const recipient = recipientById.get(response.recipientId)!;
-      // An answer is sent to the round's sender by the recipient: its own people may read it.
-      const hidden = !Secrecy.maySee(actor, {
-        caseConfidential: owner.confidential,
-        sentTo: [recipient.organisationId],
-      });
-      const document = documents.get(response.documentId)!;
-      const decision =
-        response.decisionOrgan ??
-        response.decisionDate ??
-        response.decisionParagraph ??
-        response.decisionCaseNumber;
-      return {
-        id: response.id,
-        roundId: response.roundId,
-        recipientId: response.recipientId,
-        organisation: { id: recipient.organisationId, name: recipient.organisation!.name },
-        position: response.position,
-        summary: hidden ? null : response.summary,
-        comments: hidden
-          ? []
-          : comments
-              .filter((comment) => comment.responseId === response.id)
-              .map(({ sectionRef, text }) => ({ sectionRef, text })),
-        decision:
-          decision === null
-            ? null
-            : {
-                organ: response.decisionOrgan ?? undefined,
-                date: response.decisionDate ?? undefined,
-                paragraph: response.decisionParagraph ?? undefined,
-                caseNumber: response.decisionCaseNumber ?? undefined,
-              },
-        receivedVia: response.receivedVia,
-        submittedAt: response.submittedAt.toISOString(),
-        submittedBy: response.submittedBy,
-        late: response.late,
-        documentId: response.documentId,
-        documentNumber: document.documentNumber,
-        replyDocumentNumber: response.replyDocumentId
-          ? (documents.get(response.replyDocumentId)?.documentNumber ?? null)
-          : null,
-        attachments: extra
-          .filter((link) => link.responseId === response.id)
-          .map((link) => {
-            const file = documents.get(link.documentId)!;
-            return {
-              documentId: file.id,
-              documentNumber: file.documentNumber,
-              fileName: hidden ? null : file.fileName,
-            };
-          }),
-        supersedesId: response.supersedesId,
-        current: recipient.responseId === response.id,
-        redacted: hidden,
-      };
+      return toResponseDto(
+        response,
+        {
+          organisation: { id: recipient.organisationId, name: recipient.organisation!.name },
+          comments: comments.filter((comment) => comment.responseId === response.id),
+          documents,
+          attachmentIds: extra
+            .filter((link) => link.responseId === response.id)
+            .map((link) => link.documentId),
+          current: recipient.responseId === response.id,
+        },
+        actor,
+        owner.confidential,
+      );
     });
   }
+}
+
+/** What an answer's DTO shows besides its own row. */
+export interface AnswerParts {
+  organisation: { id: number; name: string };
+  /** Its comments in order. */
+  comments: Pick<ResponseComment, 'sectionRef' | 'text'>[];
+  /** Its documents (the answer, the reply in the consultee's case, the further files) by id. */
+  documents: ReadonlyMap<number, Pick<Document, 'id' | 'documentNumber' | 'fileName'>>;
+  /** The further files' documents in order. */
+  attachmentIds: number[];
+  /** It is the answer that counts for its recipient. */
+  current: boolean;
+}
+
+/**
+ * One answer as the actor may see it: an answer is sent to the round's sender by the recipient,
+ * so besides those who read every secret, the recipient organisation's own people may read it.
+ */
+export function toResponseDto(
+  response: Response,
+  parts: AnswerParts,
+  actor: Actor,
+  caseConfidential: boolean,
+): ResponseDto {
+  const hidden = !Secrecy.maySee(actor, {
+    caseConfidential,
+    sentTo: [parts.organisation.id],
+  });
+  const decision =
+    response.decisionOrgan ??
+    response.decisionDate ??
+    response.decisionParagraph ??
+    response.decisionCaseNumber;
+  return {
+    id: response.id,
+    roundId: response.roundId,
+    recipientId: response.recipientId,
+    organisation: parts.organisation,
+    position: response.position,
+    summary: hidden ? null : response.summary,
+    comments: hidden ? [] : parts.comments.map(({ sectionRef, text }) => ({ sectionRef, text })),
+    decision:
+      decision === null
+        ? null
+        : {
+            organ: response.decisionOrgan ?? undefined,
+            date: response.decisionDate ?? undefined,
+            paragraph: response.decisionParagraph ?? undefined,
+            caseNumber: response.decisionCaseNumber ?? undefined,
+          },
+    receivedVia: response.receivedVia,
+    submittedAt: response.submittedAt.toISOString(),
+    submittedBy: response.submittedBy,
+    late: response.late,
+    documentId: response.documentId,
+    documentNumber: parts.documents.get(response.documentId)!.documentNumber,
+    replyDocumentNumber: response.replyDocumentId
+      ? (parts.documents.get(response.replyDocumentId)?.documentNumber ?? null)
+      : null,
+    attachments: parts.attachmentIds.map((documentId) => {
+      const file = parts.documents.get(documentId)!;
+      return {
+        documentId: file.id,
+        documentNumber: file.documentNumber,
+        fileName: hidden ? null : file.fileName,
+      };
+    }),
+    supersedesId: response.supersedesId,
+    current: parts.current,
+    redacted: hidden,
+  };
 }
