@@ -13,6 +13,7 @@ import { IndexRecipientsForTheDesk1796047318000 } from './1796047318000-IndexRec
 import { AddSingleSignOnIdentity1796100000000 } from './1796100000000-AddSingleSignOnIdentity.js';
 import { AllowSingleSignOnLink1796200000000 } from './1796200000000-AllowSingleSignOnLink.js';
 import { CreateArchiveExports1796300000000 } from './1796300000000-CreateArchiveExports.js';
+import { CreateCaseSearchTerms1796400000000 } from './1796400000000-CreateCaseSearchTerms.js';
 
 export const MIGRATIONS = [
   CreateDirectoryUsersAudit1795334400000,
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   AddSingleSignOnIdentity1796100000000,
   AllowSingleSignOnLink1796200000000,
   CreateArchiveExports1796300000000,
+  CreateCaseSearchTerms1796400000000,
 ];

@@ -1,3 +1,5 @@
+import { DataSource } from 'typeorm';
+import { CreateCaseSearchTerms1796400000000 } from '../migrations/1796400000000-CreateCaseSearchTerms.js';
 import { adminAuth, createOrganisation, createUser, TestUser } from './helpers/factories.js';
 import { startTestApp, TestApp } from './helpers/test-app.js';
 import { stockholmYear } from './helpers/test-clock.js';
@@ -266,6 +268,160 @@ describe('case register', () => {
     expect(asRegistrar.body).toMatchObject({
       title: 'Skyddade personuppgifter i ärendet',
       redacted: false,
+    });
+  });
+  describe('search through the term table', () => {
+    const find = async (q: string, auth = registrar.auth, limit = 200) => {
+      const response = await t
+        .http()
+        .get(`/api/cases?limit=${limit}&q=${encodeURIComponent(q)}`)
+        .set('Authorization', auth);
+      expect(response.status).toBe(200);
+      return response.body.items.map((item: { caseNumber: string }) => item.caseNumber) as string[];
+    };
+    const termsOf = async (id: number) =>
+      (
+        await t.sql<{ term: string }>(
+          'SELECT term FROM case_search_term WHERE case_id = ? ORDER BY term',
+          [id],
+        )
+      ).map((row) => row.term);
+
+    it('finds by a word, a prefix, all of several words, and a case number', async () => {
+      const a = await register({
+        title: 'Tillsyn av Solrosgården',
+        description: 'Granskning av kvarteret Solrosgården och dess omsorgsplan.',
+        organisationId: ks.id,
+      });
+      const b = await register({ title: 'Omsorgsplan för Lindbacken', organisationId: ks.id });
+      expect(await find('solrosgården')).toEqual([a.body.caseNumber]);
+      expect(await find('SOLROS')).toEqual([a.body.caseNumber]);
+      expect(await find('omsorgsplan')).toEqual([b.body.caseNumber, a.body.caseNumber]);
+      expect(await find('omsorgsplan lindback')).toEqual([b.body.caseNumber]);
+      expect(await find('omsorgsplan solros kvarteret')).toEqual([a.body.caseNumber]);
+      expect(await find('omsorgsplan saknasord')).toEqual([]);
+      expect(await find(a.body.caseNumber.toLowerCase())).toEqual([a.body.caseNumber]);
+      expect(await t.sql('SELECT 1 FROM case_search_term WHERE term = ?', ['av'])).toEqual([]);
+      expect(await termsOf(b.body.id)).toEqual(['för', 'lindbacken', 'omsorgsplan']);
+    });
+
+    it('reads the cases themselves when a prefix starts too many terms', async () => {
+      const letters = 'abcdefghijklmnopqrstuvwxyzåäö';
+      const many = Array.from(letters, (letter) => `zygot${letter}${letter}`).join(' ');
+      const first = await register({
+        title: 'Zygotmodellen',
+        description: `${many} zygotmmxx zygotmmyy zygotmmzz zygotmmåå`,
+        organisationId: ks.id,
+      });
+      const second = await register({ title: 'Zygotprovet', organisationId: ks.id });
+      expect(
+        await t.sql('SELECT COUNT(DISTINCT term) AS n FROM case_search_term WHERE term LIKE ?', [
+          'zygot%',
+        ]),
+      ).toEqual([{ n: 35 }]);
+      expect(await find('zygot')).toEqual([second.body.caseNumber, first.body.caseNumber]);
+      expect(await find('zygot modellen')).toEqual([]);
+      expect(await find('zygot zygotmod')).toEqual([first.body.caseNumber]);
+    });
+
+    it('keeps å, ä and ö apart from a and o', async () => {
+      const withRing = await register({
+        title: 'Årsbokslut för hamnbolaget',
+        organisationId: ks.id,
+      });
+      const plain = await register({
+        title: 'Arsbokslut enligt gammal stavning',
+        organisationId: ks.id,
+      });
+      const dots = await register({ title: 'Översvämningsplan', organisationId: ks.id });
+      expect(await find('årsbokslut')).toEqual([withRing.body.caseNumber]);
+      expect(await find('arsbok')).toEqual([plain.body.caseNumber]);
+      expect(await find('ÅRSBOK')).toEqual([withRing.body.caseNumber]);
+      expect(await find('översvämning')).toEqual([dots.body.caseNumber]);
+      expect(await find('oversvämning')).toEqual([]);
+      // Two letters go through LIKE on the case itself, with the same collation.
+      expect(await find('årsb')).toEqual([withRing.body.caseNumber]);
+      expect((await find('år')).includes(plain.body.caseNumber)).toBe(false);
+    });
+
+    it('hides a confidential case from readers and clerks, not from a registrar', async () => {
+      const clerk = await createUser(t, admin, ['clerk'], [ks.id]);
+      const secret = await register({
+        title: 'Skyddsbedömning Hjortronstigen',
+        organisationId: ks.id,
+        confidential: true,
+      });
+      const open = await register({ title: 'Hjortronstigen, belysning', organisationId: ks.id });
+      expect(await find('hjortronstigen', reader.auth)).toEqual([open.body.caseNumber]);
+      expect(await find('hjortron skydds', clerk.auth)).toEqual([]);
+      expect(await find('hjortronstigen', clerk.auth)).toEqual([open.body.caseNumber]);
+      expect(await find('hjortronstigen')).toEqual([open.body.caseNumber, secret.body.caseNumber]);
+      expect(await find('skyddsbedömning')).toEqual([secret.body.caseNumber]);
+    });
+
+    it('moves the terms with a changed title, in the transaction of the change', async () => {
+      const created = await register({
+        title: 'Utredning om Pilgrimsleden',
+        organisationId: ks.id,
+      });
+      const id = created.body.id as number;
+      const stale = await t
+        .http()
+        .patch(`/api/cases/${id}`)
+        .set('Authorization', registrar.auth)
+        .set('If-Match', '"7"')
+        .send({ title: 'Utredning om Vandringsleden' });
+      expect(stale.status).toBe(409);
+      expect(await termsOf(id)).toEqual(['pilgrimsleden', 'utredning']);
+      const changed = await t
+        .http()
+        .patch(`/api/cases/${id}`)
+        .set('Authorization', registrar.auth)
+        .send({ title: 'Utredning om Vandringsleden' });
+      expect(changed.status).toBe(200);
+      expect(await termsOf(id)).toEqual(['utredning', 'vandringsleden']);
+      expect(await find('pilgrimsleden')).toEqual([]);
+      expect(await find('vandringsled')).toEqual([created.body.caseNumber]);
+    });
+
+    it('pages through a common word with the cursor: every hit once, newest first', async () => {
+      const numbers: string[] = [];
+      for (let index = 0; index < 23; index += 1) {
+        const word = index % 3 === 0 ? 'Kvarnstensmodellen' : 'kvarnstensmodell';
+        const response = await register({ title: `${word} ${index}`, organisationId: sfn.id });
+        numbers.push(response.body.caseNumber as string);
+      }
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const query = cursor === null ? '' : `&cursor=${cursor}`;
+        const response = await t
+          .http()
+          .get(`/api/cases?limit=5&q=kvarnstensmod${query}`)
+          .set('Authorization', registrar.auth);
+        expect(response.status).toBe(200);
+        seen.push(...response.body.items.map((item: { caseNumber: string }) => item.caseNumber));
+        cursor = response.body.nextCursor as string | null;
+      } while (cursor !== null);
+      expect(seen).toEqual([...numbers].reverse());
+    });
+
+    it('fills the table from existing cases when the migration runs', async () => {
+      const before = await t.sql(
+        'SELECT term, case_id FROM case_search_term ORDER BY term, case_id',
+      );
+      expect(before.length).toBeGreaterThan(100);
+      const runner = t.app.get(DataSource).createQueryRunner();
+      try {
+        const migration = new CreateCaseSearchTerms1796400000000();
+        await migration.down(runner);
+        await migration.up(runner);
+      } finally {
+        await runner.release();
+      }
+      expect(
+        await t.sql('SELECT term, case_id FROM case_search_term ORDER BY term, case_id'),
+      ).toEqual(before);
     });
   });
 });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, LessThan } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor } from '../common/actor.js';
 import { readsEverySecret } from '../common/secrecy.js';
@@ -14,17 +14,26 @@ import { lockVersioned } from '../database/versioned-lock.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
 import { UsersService } from '../users/users.service.js';
 import { formatCaseNumber } from './case-number.js';
+import { caseTerms, insertTerms, replaceTerms } from './case-terms.js';
 import { assertCaseTransition, CaseStatus } from './case-status.js';
 import { Case } from './case.entity.js';
 import {
+  CASE_ROW_COLUMNS,
   CaseDetailDto,
   CaseDto,
+  type CaseRow,
   CaseQueryDto,
   CreateCaseDto,
   RelatedCaseDto,
   UpdateCaseDto,
 } from './dto/case.dto.js';
-import { searchCondition } from './case-search.js';
+import {
+  planSearch,
+  prefixPattern,
+  SearchFilters,
+  termSearchSql,
+  MAX_EXPANSION,
+} from './case-search.js';
 
 @Injectable()
 export class CasesService {
@@ -53,8 +62,10 @@ export class CasesService {
   }
 
   /**
-   * Registers a case inside the caller's transaction (which then holds the series' sequence row
-   * until it commits, so the number is never skipped).
+   * Registers a case inside the caller's transaction. The series' sequence row is locked by the
+   * last statements before the caller commits: the case row and its terms go in first under a
+   * provisional number, and the number and the audit row follow the allocation directly. Until the
+   * commit no other registration in the series gets a number, so none is skipped or taken twice.
    */
   async registerIn(manager: EntityManager, input: CreateCaseDto, actor: Actor): Promise<CaseDto> {
     const owner = await this.organisations.requireOne(
@@ -74,15 +85,8 @@ export class CasesService {
     }
     const now = this.clock.now();
     const year = Number(this.clock.dayOf(now).slice(0, 4));
-    const sequence = await nextInSequence(manager, 'case_number_sequence', [
-      owner.seriesCode,
-      year,
-    ]);
     const entity = manager.create(Case, {
-      caseNumber: formatCaseNumber(owner.seriesCode, year, sequence),
       seriesCode: owner.seriesCode,
-      year,
-      sequence,
       title: input.title.trim(),
       description: input.description?.trim() || null,
       organisationId: owner.id,
@@ -98,22 +102,50 @@ export class CasesService {
       createdAt: now,
       updatedAt: now,
     });
-    // Every column is given, so skip TypeORM's re-read of defaults after the insert.
-    const inserted = await manager
-      .createQueryBuilder()
-      .insert()
-      .into(Case)
-      .values(entity)
-      .updateEntity(false)
-      .execute();
-    entity.id = (inserted.raw as { insertId: number }).insertId;
+    // A provisional number, unique because a connection runs one transaction at a time (year 0 is
+    // no real year); the same transaction replaces it before it commits.
+    const inserted = await manager.query<{ insertId: number }>(
+      'INSERT INTO case_record (case_number, series_code, year, sequence, title, description, ' +
+        'organisation_id, officer_id, classification, confidential, status, document_count, ' +
+        'registered_by, version, created_at, updated_at) ' +
+        "VALUES (CONCAT('~', CONNECTION_ID()), ?, 0, CONNECTION_ID(), ?, ?, ?, ?, ?, ?, 'open', 0, ?, 1, ?, ?)",
+      [
+        entity.seriesCode,
+        entity.title,
+        entity.description,
+        entity.organisationId,
+        entity.officerId,
+        entity.classification,
+        entity.confidential ? 1 : 0,
+        entity.registeredBy,
+        now,
+        now,
+      ],
+    );
+    entity.id = Number(inserted.insertId);
+    await insertTerms(manager, entity.id, caseTerms(entity.title, entity.description));
+    entity.year = year;
+    entity.sequence = await nextInSequence(manager, 'case_number_sequence', [
+      owner.seriesCode,
+      year,
+    ]);
+    entity.caseNumber = formatCaseNumber(owner.seriesCode, year, entity.sequence);
     const dto = CaseDto.from(entity);
-    await this.audit.record(manager, actor, {
-      action: 'case.created',
-      entity: 'case',
-      entityId: entity.id,
-      after: dto,
-    });
+    // Both go to the connection at once, so nothing else runs between them while the lock is held.
+    await Promise.all([
+      manager.query('UPDATE case_record SET case_number = ?, year = ?, sequence = ? WHERE id = ?', [
+        entity.caseNumber,
+        year,
+        entity.sequence,
+        entity.id,
+      ]),
+      this.audit.record(manager, actor, {
+        action: 'case.created',
+        entity: 'case',
+        entityId: entity.id,
+        after: dto,
+      }),
+    ]);
     return dto;
   }
 
@@ -164,26 +196,121 @@ export class CasesService {
 
   /** Newest first, with an opaque keyset cursor that stays stable while cases are registered. */
   async list(query: CaseQueryDto, actor: Actor): Promise<Page<CaseDto>> {
-    const limit = query.limit ?? 50;
-    const builder = this.dataSource.manager
-      .createQueryBuilder(Case, 'c')
-      .orderBy('c.id', 'DESC')
-      .limit(limit + 1);
-    if (query.status) builder.andWhere({ status: query.status });
-    if (query.organisationId) builder.andWhere({ organisationId: query.organisationId });
-    if (query.cursor !== undefined) {
-      const [afterId] = decodeCursor(query.cursor, ['number']);
-      builder.andWhere({ id: LessThan(afterId) });
+    if (query.q?.trim()) return this.search(query, actor);
+    const where: string[] = [];
+    const parameters: unknown[] = [];
+    if (query.status) {
+      where.push('c.status = ?');
+      parameters.push(query.status);
     }
-    const search = query.q?.trim() ? searchCondition('c', query.q) : null;
-    if (search) builder.andWhere(search.sql, search.parameters);
-    // Confidential titles must not be findable by those who may not read them.
-    if (search && !readsEverySecret(actor)) builder.andWhere('c.confidential = 0');
-    const rows = await builder.getMany();
+    if (query.organisationId) {
+      where.push('c.organisation_id = ?');
+      parameters.push(query.organisationId);
+    }
+    if (query.cursor !== undefined) {
+      where.push('c.id < ?');
+      parameters.push(decodeCursor(query.cursor, ['number'])[0]);
+    }
+    return this.page(where, parameters, query.limit ?? 50, actor);
+  }
+
+  /**
+   * One page of cases, newest first: the DTO's columns only, mapped straight to DTOs (no entity
+   * hydration), the register's hottest read.
+   */
+  private async page(
+    where: readonly string[],
+    parameters: readonly unknown[],
+    limit: number,
+    actor: Actor,
+  ): Promise<Page<CaseDto>> {
+    const rows = await this.dataSource.query<CaseRow[]>(
+      `SELECT ${CASE_ROW_COLUMNS} FROM case_record c` +
+        (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
+        ' ORDER BY c.id DESC LIMIT ?',
+      [...parameters, limit + 1],
+    );
     return {
-      items: rows.slice(0, limit).map((row) => CaseDto.from(row, actor)),
-      nextCursor: rows.length > limit ? encodeCursor([rows[limit - 1].id]) : null,
+      items: rows.slice(0, limit).map((row) => CaseDto.fromRow(row, actor)),
+      nextCursor: rows.length > limit ? encodeCursor([Number(rows[limit - 1].id)]) : null,
     };
+  }
+
+  /**
+   * A search page (see case-search.ts), newest first with the same cursor as the list. Confidential
+   * titles must not be findable by those who may not read them.
+   */
+  private async search(query: CaseQueryDto, actor: Actor): Promise<Page<CaseDto>> {
+    const limit = query.limit ?? 50;
+    const filters: SearchFilters = {
+      hideConfidential: !readsEverySecret(actor),
+      status: query.status,
+      organisationId: query.organisationId,
+    };
+    if (query.cursor !== undefined)
+      filters.beforeId = Number(decodeCursor(query.cursor, ['number'])[0]);
+    const plan = planSearch(query.q ?? '');
+    const ids =
+      plan.kind === 'terms' ? await this.searchTerms(plan.words, filters, limit + 1) : null;
+    const where: string[] = [];
+    const parameters: unknown[] = [];
+    if (ids !== null) {
+      if (ids.length === 0) return { items: [], nextCursor: null };
+      where.push('c.id IN (?)');
+      parameters.push(ids);
+    } else {
+      if (plan.kind === 'number') {
+        where.push('c.case_number = ?');
+        parameters.push(plan.caseNumber);
+      }
+      if (plan.kind === 'like') {
+        where.push('(c.case_number LIKE ? OR c.title LIKE ? OR c.description LIKE ?)');
+        parameters.push(plan.like, plan.like, plan.like);
+      }
+      if (filters.status) {
+        where.push('c.status = ?');
+        parameters.push(filters.status);
+      }
+      if (filters.organisationId) {
+        where.push('c.organisation_id = ?');
+        parameters.push(filters.organisationId);
+      }
+      if (filters.beforeId !== undefined) {
+        where.push('c.id < ?');
+        parameters.push(filters.beforeId);
+      }
+      if (filters.hideConfidential) where.push('c.confidential = 0');
+    }
+    return this.page(where, parameters, limit, actor);
+  }
+
+  /** The ids of a page of cases that have every word (as a prefix of one of their terms). */
+  private async searchTerms(
+    words: readonly string[],
+    filters: SearchFilters,
+    limit: number,
+  ): Promise<number[]> {
+    const manager = this.dataSource.manager;
+    const expansions = await Promise.all(
+      words.map((word) =>
+        manager.query<{ term: string }[]>(
+          'SELECT term FROM case_search_term WHERE term LIKE ? GROUP BY term LIMIT ?',
+          [prefixPattern(word), MAX_EXPANSION + 1],
+        ),
+      ),
+    );
+    if (expansions.some((terms) => terms.length === 0)) return [];
+    // Drive from the longest word that expands to few terms (longer words are rarer); when every
+    // word is a common prefix, read the cases themselves newest first.
+    const candidates = words
+      .map((word, index) => ({ word, terms: expansions[index].map((row) => row.term) }))
+      .filter((candidate) => candidate.terms.length <= MAX_EXPANSION)
+      .sort((a, b) => b.word.length - a.word.length || a.terms.length - b.terms.length);
+    const driver = candidates[0];
+    const others = driver ? words.filter((word) => word !== driver.word) : words;
+    const { sql, parameters } = termSearchSql(driver?.terms ?? null, others, filters, limit);
+    const rows = await manager.query<{ case_id: number }[]>(sql, parameters);
+    return rows.map((row) => Number(row.case_id));
   }
 
   async update(
@@ -223,21 +350,23 @@ export class CasesService {
   }
 
   /**
-   * Locks the case row and takes the next document number within it (n counts up without gaps,
-   * because the increment rolls back with the transaction that uses it).
+   * Takes the next document number within a case (n counts up without gaps, because the increment
+   * rolls back with the transaction that uses it). The case is read first without a lock; the
+   * increment, which locks the case row until the caller commits, is this method's last statement
+   * and hands the number back itself, so callers that call this last hold the lock briefly.
    */
   async takeDocumentNumber(
     manager: EntityManager,
     caseId: number,
   ): Promise<{ entity: Case; number: number }> {
-    const entity = await manager.findOne(Case, {
-      where: { id: caseId },
-      lock: { mode: 'pessimistic_write' },
-    });
+    const entity = await manager.findOneBy(Case, { id: caseId });
     if (!entity) throw DomainError.notFound('Case', caseId);
-    const number = entity.documentCount + 1;
-    await manager.update(Case, { id: caseId }, { documentCount: number });
-    return { entity, number };
+    const updated = await manager.query<{ insertId: number }>(
+      'UPDATE case_record SET document_count = LAST_INSERT_ID(document_count + 1) WHERE id = ?',
+      [caseId],
+    );
+    entity.documentCount = Number(updated.insertId);
+    return { entity, number: entity.documentCount };
   }
 
   /** 404 unless the case exists. */
@@ -263,6 +392,9 @@ export class CasesService {
       entity.version += 1;
       entity.updatedAt = this.clock.now();
       await manager.save(entity);
+      if (entity.title !== before.title || entity.description !== before.description) {
+        await replaceTerms(manager, id, caseTerms(entity.title, entity.description));
+      }
       const after = CaseDto.from(entity);
       await this.audit.record(manager, actor, {
         action,

@@ -1,5 +1,6 @@
 import { ArchiveExport, ArchiveExportCase } from '../archive/archive-export.entity.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
+import { CaseSearchTerm } from '../cases/case-search-term.entity.js';
 import { Case } from '../cases/case.entity.js';
 import { Extension } from '../deadlines/extension.entity.js';
 import { Reminder } from '../deadlines/reminder.entity.js';
@@ -28,6 +29,7 @@ export const ENTITIES = [
   ArchiveExportCase,
   AuditEvent,
   Case,
+  CaseSearchTerm,
   Document,
   Extension,
   MailOutbox,

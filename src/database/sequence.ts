@@ -10,6 +10,8 @@ const SEQUENCES = {
  * Takes the next number of a counter row (the first is 1) in one round trip: the upsert takes the
  * row lock that serialises its users until the caller's transaction commits, and hands the new
  * value back through LAST_INSERT_ID. A rollback gives the number back, so none is skipped.
+ * Call it as late in the transaction as possible: every other user of the counter waits from here
+ * to the commit.
  */
 export async function nextInSequence(
   manager: EntityManager,
