@@ -10,6 +10,8 @@
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { createPool, type Connection, type Pool, type RowDataPacket } from 'mysql2/promise';
+import { MAX_EXPANSION, prefixPattern, termSearchSql } from '../../src/cases/case-search.js';
+import { CASE_ROW_COLUMNS } from '../../src/cases/dto/case.dto.js';
 import {
   api,
   cpuProbe,
@@ -70,10 +72,35 @@ const TARGETS = { registrationsPerSecond: 300, p99Ms: 50, apiToRaw: 0.5 } as con
 const QUERY_TIMEOUT_MS = 10_000;
 
 // The SQL the API runs for the two reads (src/cases/cases.service.ts, src/cases/case-search.ts).
-const SEARCH_SQL =
-  `SELECT * FROM case_record c WHERE MATCH(c.title, c.description) ` +
-  `AGAINST ('+${RARE_WORD}*' IN BOOLEAN MODE) ORDER BY c.id DESC LIMIT ${PAGE_LIMIT + 1}`;
-const CURSOR_SQL = `SELECT * FROM case_record c WHERE c.id < ? ORDER BY c.id DESC LIMIT ${PAGE_LIMIT + 1}`;
+/**
+ * The service's search, statement for statement: expand the word to its terms, read each term's
+ * run newest first up to a page, then load the page's columns.
+ */
+async function rawSearch(pool: Pool): Promise<void> {
+  const [terms] = await pool.query<RowDataPacket[]>({
+    sql: 'SELECT term FROM case_search_term WHERE term LIKE ? GROUP BY term LIMIT ?',
+    values: [prefixPattern(RARE_WORD), MAX_EXPANSION + 1],
+    timeout: QUERY_TIMEOUT_MS,
+  });
+  const search = termSearchSql(
+    terms.map((row) => String(row.term)),
+    [],
+    { hideConfidential: false },
+    PAGE_LIMIT + 1,
+  );
+  const [ids] = await pool.query<RowDataPacket[]>({
+    sql: search.sql,
+    values: search.parameters,
+    timeout: QUERY_TIMEOUT_MS,
+  });
+  if (ids.length === 0) return;
+  await pool.query({
+    sql: `SELECT ${CASE_ROW_COLUMNS} FROM case_record c WHERE c.id IN (?) ORDER BY c.id DESC LIMIT ?`,
+    values: [ids.map((row) => Number(row.case_id)), PAGE_LIMIT + 1],
+    timeout: QUERY_TIMEOUT_MS,
+  });
+}
+const CURSOR_SQL = `SELECT ${CASE_ROW_COLUMNS} FROM case_record c WHERE c.id < ? ORDER BY c.id DESC LIMIT ${PAGE_LIMIT + 1}`;
 
 // ---------------------------------------------------------------------------------------------
 // Output
@@ -177,8 +204,7 @@ function quantile(sorted: Float64Array, q: number): number {
 async function benchRaw(
   name: string,
   pool: Pool,
-  sql: string,
-  values: unknown[],
+  work: (pool: Pool) => Promise<unknown>,
   pids: ServicePids,
 ): Promise<Measurement> {
   const loop = async (deadline: number, latencies: number[] | null): Promise<number> => {
@@ -186,7 +212,7 @@ async function benchRaw(
     while (performance.now() < deadline) {
       const began = performance.now();
       try {
-        await pool.query({ sql, values, timeout: QUERY_TIMEOUT_MS });
+        await work(pool);
         latencies?.push(performance.now() - began);
       } catch {
         failures += 1;
@@ -556,8 +582,13 @@ async function main(): Promise<number> {
     timezone: 'Z',
     dateStrings: ['DATE'],
   });
-  const searchRaw = await benchRaw('search raw', resources.pool, SEARCH_SQL, [], pids);
-  const cursorRaw = await benchRaw('cursor page raw', resources.pool, CURSOR_SQL, [afterId], pids);
+  const searchRaw = await benchRaw('search raw', resources.pool, rawSearch, pids);
+  const cursorRaw = await benchRaw(
+    'cursor page raw',
+    resources.pool,
+    (pool) => pool.query({ sql: CURSOR_SQL, values: [afterId], timeout: QUERY_TIMEOUT_MS }),
+    pids,
+  );
 
   printSummary({
     seed: seeded,
