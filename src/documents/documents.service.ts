@@ -146,9 +146,37 @@ export class DocumentsService {
     actor: Actor,
   ): Promise<{ document: Document; owner: Case }> {
     const { entity: owner, number } = await this.cases.takeDocumentNumber(manager, caseId);
-    const now = this.clock.now();
-    const document = manager.create(Document, {
-      caseId,
+    const document = this.documentOf(
+      manager,
+      owner,
+      number,
+      fields,
+      stored,
+      actor,
+      this.clock.now(),
+    );
+    await manager.insert(Document, document);
+    await this.audit.record(manager, actor, {
+      action: 'document.registered',
+      entity: 'document',
+      entityId: document.id,
+      after: DocumentDto.from(document, owner.caseNumber, false),
+    });
+    return { document, owner };
+  }
+
+  /** The row of a registered document, numbered `number` in its case. */
+  private documentOf(
+    manager: EntityManager,
+    owner: Pick<Case, 'id' | 'caseNumber'>,
+    number: number,
+    fields: RegisterDocumentDto,
+    stored: StoredFile,
+    actor: Actor,
+    now: Date,
+  ): Document {
+    return manager.create(Document, {
+      caseId: owner.id,
       number,
       documentNumber: formatDocumentNumber(owner.caseNumber, number),
       direction: fields.direction,
@@ -163,14 +191,6 @@ export class DocumentsService {
       sha256: stored.sha256,
       confidentiality: fields.confidentiality?.trim() || null,
     });
-    await manager.insert(Document, document);
-    await this.audit.record(manager, actor, {
-      action: 'document.registered',
-      entity: 'document',
-      entityId: document.id,
-      after: DocumentDto.from(document, owner.caseNumber, false),
-    });
-    return { document, owner };
   }
 
   /**
@@ -192,22 +212,7 @@ export class DocumentsService {
     const documents: Document[] = [];
     for (const [index, { fields, stored }] of entries.entries()) {
       const number = last - entries.length + 1 + index;
-      const document = manager.create(Document, {
-        caseId: owner.id,
-        number,
-        documentNumber: formatDocumentNumber(owner.caseNumber, number),
-        direction: fields.direction,
-        title: fields.title.trim(),
-        counterpart: fields.counterpart?.trim() || null,
-        date: fields.date ?? this.clock.dayOf(now),
-        registeredAt: now,
-        registeredBy: actor.userId,
-        fileName: stored.fileName,
-        mimeType: stored.mimeType,
-        size: stored.size,
-        sha256: stored.sha256,
-        confidentiality: fields.confidentiality?.trim() || null,
-      });
+      const document = this.documentOf(manager, owner, number, fields, stored, actor, now);
       const inserted = await manager.query<{ insertId: number }>(
         `INSERT INTO document (case_id, number, document_number, direction, title, counterpart,
            document_date, registered_at, registered_by, file_name, mime_type, size, sha256,
