@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, Transform, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -9,6 +9,7 @@ import yauzl from 'yauzl';
 import yazl from 'yazl';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/env.schema.js';
+import { sha256Of } from '../documents/file-inspection.js';
 import { DOCUMENT_STORAGE, type DocumentStorage } from '../documents/storage/document-storage.js';
 import type { ArchiveCase, ArchivePackageInfo } from './archive-model.js';
 import { ArchiveReader } from './archive-reader.js';
@@ -100,7 +101,8 @@ export class ArchiveBuilder {
       const erms: PackageFile = {
         path: ERMS_PATH,
         mimeType: 'application/xml',
-        ...(await digestFile(ermsFile)),
+        size: (await stat(ermsFile)).size,
+        sha256: await sha256Of(ermsFile),
       };
       const readme = Buffer.from(archiveReadme(info, caseNumbers, files.length), 'utf8');
       const readmeFile: PackageFile = {
@@ -324,16 +326,6 @@ async function verifyZip(
       `The package lacks files METS.xml lists: ${missing.slice(0, 5).join(', ')}`,
     );
   }
-}
-
-async function digestFile(path: string): Promise<{ size: number; sha256: string }> {
-  const hash = createHash('sha256');
-  let size = 0;
-  for await (const chunk of createReadStream(path)) {
-    hash.update(chunk as Buffer);
-    size += (chunk as Buffer).length;
-  }
-  return { size, sha256: hash.digest('hex') };
 }
 
 function sha256(buffer: Buffer): string {

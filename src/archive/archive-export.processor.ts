@@ -9,7 +9,8 @@ import { Clock } from '../common/clock.js';
 import { QueueName, type ArchiveJob } from '../queue/queue-name.js';
 import { RunningJobs, stopWorker } from '../queue/worker-shutdown.js';
 import { ArchiveBuilder, ExportRejected } from './archive-builder.js';
-import { ArchiveExport, type ExportSelection } from './archive-export.entity.js';
+import { ArchiveExport } from './archive-export.entity.js';
+import { describeSelection } from './selection-text.js';
 import { ArchiveExportsService, EXPORT_JOB_OPTIONS } from './archive-exports.service.js';
 
 /** How often each worker makes sure every unfinished export has its job (Redis may have lost it). */
@@ -146,21 +147,4 @@ export class ArchiveExportProcessor
       });
     });
   }
-}
-
-/** The selection in Swedish, for the package's README and the pages. */
-export function describeSelection(selection: ExportSelection, caseCount: number): string {
-  const parts: string[] = [];
-  if (selection.caseIds) parts.push('utvalda ärenden');
-  if (selection.series) parts.push(`diarieserie ${selection.series}`);
-  if (selection.closedFrom && selection.closedTo) {
-    parts.push(`avslutade ${selection.closedFrom}–${selection.closedTo}`);
-  } else if (selection.closedFrom) {
-    parts.push(`avslutade från och med ${selection.closedFrom}`);
-  } else if (selection.closedTo) {
-    parts.push(`avslutade till och med ${selection.closedTo}`);
-  }
-  const what = parts.join(', ');
-  const count = caseCount === 1 ? '1 avslutat ärende' : `${caseCount} avslutade ärenden`;
-  return `${what.charAt(0).toUpperCase()}${what.slice(1)}: ${count}`;
 }

@@ -3,9 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
-import type { Readable } from 'node:stream';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
+import type { DocumentContent } from '../documents/documents.service.js';
 import type { Actor } from '../common/actor.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
@@ -173,10 +173,7 @@ export class ArchiveExportsService {
   }
 
   /** The ready package; a package with a confidential case is for admins only. */
-  async download(
-    id: number,
-    actor: Actor,
-  ): Promise<{ stream: Readable; size: number; fileName: string }> {
+  async download(id: number, actor: Actor): Promise<DocumentContent> {
     const row = await this.find(id);
     if (row.confidential && !actor.roles.includes('admin')) {
       throw new DomainError(
@@ -203,7 +200,12 @@ export class ArchiveExportsService {
       }),
     );
     this.logger.log(`Archive export ${row.id} downloaded`);
-    return { stream: createReadStream(path), size, fileName: `${row.packageId}.zip` };
+    return {
+      stream: createReadStream(path),
+      size,
+      fileName: `${row.packageId}.zip`,
+      mimeType: 'application/zip',
+    };
   }
 
   private async find(id: number): Promise<ArchiveExport> {

@@ -18,8 +18,8 @@ import {
   ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
-import { create as contentDisposition } from 'content-disposition';
 import { CurrentActor, Roles } from '../auth/decorators.js';
+import { fileResponse } from '../documents/file-response.js';
 import type { Actor } from '../common/actor.js';
 import { PageQueryDto } from '../common/pagination.js';
 import { parseId } from '../common/parse-id.pipe.js';
@@ -72,11 +72,6 @@ export class ArchiveController {
     @Param('id', parseId()) id: number,
     @CurrentActor() actor: Actor,
   ): Promise<StreamableFile> {
-    const found = await this.exports.download(id, actor);
-    return new StreamableFile(found.stream, {
-      type: 'application/zip',
-      length: found.size,
-      disposition: contentDisposition(found.fileName, { type: 'attachment' }),
-    });
+    return fileResponse(await this.exports.download(id, actor));
   }
 }

@@ -1,4 +1,4 @@
-import { describeSelection } from './archive-export.processor.js';
+import { describeSelection } from './selection-text.js';
 
 describe('describeSelection', () => {
   it('says in Swedish which closed cases an export holds', () => {

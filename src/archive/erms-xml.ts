@@ -91,7 +91,7 @@ export function escapeXml(value: string): string {
 
 // Attribute values also keep their tabs and line breaks, which a parser would otherwise
 // normalise to spaces.
-function escapeAttribute(value: string): string {
+export function escapeAttribute(value: string): string {
   return value.replace(FORBIDDEN_XML_CHARACTERS, '').replace(/[&<>"'\t\n\r]/g, (c) => ENTITIES[c]);
 }
 

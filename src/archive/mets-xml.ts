@@ -1,3 +1,4 @@
+import { escapeAttribute, escapeXml } from './erms-xml.js';
 import type { ArchivePackageInfo } from './archive-model.js';
 
 /** One file the package holds, as METS lists it. */
@@ -30,20 +31,20 @@ export function metsXml(
       ' xmlns:csip="https://DILCIS.eu/XML/METS/CSIPExtensionMETS"' +
       ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"' +
       ' xsi:schemaLocation="http://www.loc.gov/METS/ http://www.loc.gov/standards/mets/mets.xsd"' +
-      ` OBJID="${attr(info.packageId)}" LABEL="${attr(`Arkivleverans från ${info.producer}`)}"` +
+      ` OBJID="${escapeAttribute(info.packageId)}" LABEL="${escapeAttribute(`Arkivleverans från ${info.producer}`)}"` +
       ' TYPE="ERMS" csip:CONTENTINFORMATIONTYPE="citserms_v3_0" PROFILE="https://earksip.dilcis.eu/profile/E-ARK-SIP.xml">',
     `  <mets:metsHdr CREATEDATE="${created}" RECORDSTATUS="NEW" csip:OAISPACKAGETYPE="SIP">`,
     '    <mets:agent ROLE="CREATOR" TYPE="ORGANIZATION">',
-    `      <mets:name>${text(info.producer)}</mets:name>`,
+    `      <mets:name>${escapeXml(info.producer)}</mets:name>`,
     '    </mets:agent>',
     '    <mets:agent ROLE="CREATOR" TYPE="OTHER" OTHERTYPE="SOFTWARE">',
-    `      <mets:name>${text(info.system.name)}</mets:name>`,
-    `      <mets:note csip:NOTETYPE="SOFTWARE VERSION">${text(info.system.version)}</mets:note>`,
+    `      <mets:name>${escapeXml(info.system.name)}</mets:name>`,
+    `      <mets:note csip:NOTETYPE="SOFTWARE VERSION">${escapeXml(info.system.version)}</mets:note>`,
     '    </mets:agent>',
     '  </mets:metsHdr>',
     `  <mets:dmdSec ID="dmd-erms" CREATED="${created}" STATUS="CURRENT">`,
-    `    <mets:mdRef LOCTYPE="URL" xlink:type="simple" xlink:href="${attr(erms.path)}"` +
-      ` MDTYPE="OTHER" OTHERMDTYPE="ERMS" MIMETYPE="${attr(erms.mimeType)}" SIZE="${erms.size}"` +
+    `    <mets:mdRef LOCTYPE="URL" xlink:type="simple" xlink:href="${escapeAttribute(erms.path)}"` +
+      ` MDTYPE="OTHER" OTHERMDTYPE="ERMS" MIMETYPE="${escapeAttribute(erms.mimeType)}" SIZE="${erms.size}"` +
       ` CREATED="${created}" CHECKSUM="${erms.sha256}" CHECKSUMTYPE="SHA-256"/>`,
     '  </mets:dmdSec>',
     '  <mets:fileSec ID="filesec">',
@@ -55,7 +56,7 @@ export function metsXml(
     '    </mets:fileGrp>',
     '  </mets:fileSec>',
     '  <mets:structMap ID="structmap" TYPE="PHYSICAL" LABEL="CSIP">',
-    `    <mets:div ID="div-root" LABEL="${attr(info.packageId)}">`,
+    `    <mets:div ID="div-root" LABEL="${escapeAttribute(info.packageId)}">`,
     '      <mets:div ID="div-metadata" LABEL="Metadata" DMDID="dmd-erms"/>',
     '      <mets:div ID="div-documentation" LABEL="Documentation">',
     ...documentation.map((_, index) => `        <mets:fptr FILEID="doc-${index + 1}"/>`),
@@ -72,23 +73,11 @@ export function metsXml(
 }
 
 function fileElement(file: PackageFile, id: string, created: string): string {
-  const label = file.documentNumber ? ` LABEL="${attr(file.documentNumber)}"` : '';
+  const label = file.documentNumber ? ` LABEL="${escapeAttribute(file.documentNumber)}"` : '';
   return [
-    `      <mets:file ID="${id}"${label} MIMETYPE="${attr(file.mimeType)}" SIZE="${file.size}"` +
+    `      <mets:file ID="${id}"${label} MIMETYPE="${escapeAttribute(file.mimeType)}" SIZE="${file.size}"` +
       ` CREATED="${file.created?.toISOString() ?? created}" CHECKSUM="${file.sha256}" CHECKSUMTYPE="SHA-256">`,
-    `        <mets:FLocat LOCTYPE="URL" xlink:type="simple" xlink:href="${attr(file.path)}"/>`,
+    `        <mets:FLocat LOCTYPE="URL" xlink:type="simple" xlink:href="${escapeAttribute(file.path)}"/>`,
     '      </mets:file>',
   ].join('\n');
-}
-
-function text(value: string): string {
-  return value
-    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;');
-}
-
-function attr(value: string): string {
-  return text(value).replace(/"/g, '&quot;').replace(/\n/g, '&#10;');
 }

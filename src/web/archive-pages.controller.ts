@@ -1,13 +1,13 @@
 import { Get, HttpStatus, Param, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
-import { create as contentDisposition } from 'content-disposition';
 import type { Request, Response } from 'express';
-import { describeSelection } from '../archive/archive-export.processor.js';
+import { describeSelection } from '../archive/selection-text.js';
 import { ArchiveExportsService } from '../archive/archive-exports.service.js';
 import {
   CreateArchiveExportDto,
   type ArchiveExportDto,
 } from '../archive/dto/archive-export.dto.js';
 import { Roles } from '../auth/decorators.js';
+import { fileResponse } from '../documents/file-response.js';
 import type { Actor } from '../common/actor.js';
 import { PageQueryDto } from '../common/pagination.js';
 import { parseId } from '../common/parse-id.pipe.js';
@@ -129,12 +129,7 @@ export class ArchivePagesController {
     @Param('id', parseId()) id: number,
     @WebActor() actor: Actor,
   ): Promise<StreamableFile> {
-    const found = await this.exports.download(id, actor);
-    return new StreamableFile(found.stream, {
-      type: 'application/zip',
-      length: found.size,
-      disposition: contentDisposition(found.fileName, { type: 'attachment' }),
-    });
+    return fileResponse(await this.exports.download(id, actor));
   }
 
   private async renderList(

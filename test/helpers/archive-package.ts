@@ -1,12 +1,12 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import yauzl from 'yauzl';
 
 /** The schema as published (the shared standards folder), else the service's own copy. */
-export const PUBLISHED_XSD = resolve('..', 'shared', 'standards', 'cits-erms-v3', 'ERMS_v3.xsd');
-export const SERVICE_XSD = resolve('templates', 'archive', 'ERMS_v3.xsd');
+const PUBLISHED_XSD = resolve('..', 'shared', 'standards', 'cits-erms-v3', 'ERMS_v3.xsd');
+const SERVICE_XSD = resolve('templates', 'archive', 'ERMS_v3.xsd');
 export const ERMS_XSD = existsSync(PUBLISHED_XSD) ? PUBLISHED_XSD : SERVICE_XSD;
 
 export const xmllintMissing = spawnSync('xmllint', ['--version']).error !== undefined;
@@ -78,14 +78,3 @@ export function xpath(path: string, expression: string): string[] {
 
 /** `*[local-name()="name"]`, for XPath over namespaced documents. */
 export const el = (name: string) => `*[local-name()="${name}"]`;
-
-/** The value of an attribute or text, through string(): exactly one value. */
-export function xpathString(path: string, expression: string): string {
-  return execFileSync('xmllint', ['--xpath', `string(${expression})`, path], {
-    encoding: 'utf8',
-  }).trim();
-}
-
-export function readText(path: string): string {
-  return readFileSync(path, 'utf8');
-}
