@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { Browser } from 'playwright-core';
+import type { Browser, Locator } from 'playwright-core';
 import {
   describeInBrowser,
-  elementsPastRightEdge,
-  expectNoAxeViolations,
+  journeyChecks,
   launchBrowser,
   newPage,
-  screenshot,
-  scrollsSideways,
+  pressTabUntil,
 } from './helpers/browser.js';
 import { binary } from './helpers/docx-text.js';
 import { adminAuth, createOrganisation, createUser, type TestUser } from './helpers/factories.js';
@@ -213,39 +211,58 @@ describe('staff pages: Arkivleverans (/archive)', () => {
       await browser?.close();
     });
 
-    it('passes axe on the deliveries, a refused form and a package, at 1280 and 320 px', async () => {
+    it('delivers a series and a closed case with the keyboard alone; axe, screenshots and 320 px on every page', async () => {
+      const check = journeyChecks('archive');
       const page = await newPage(browser);
       await signInPage(page, base, registrar.email, registrar.password);
+      const submit = async (target: Locator, url: RegExp) => {
+        await pressTabUntil(page, target);
+        await Promise.all([page.waitForURL(url), page.keyboard.press('Enter')]);
+      };
+      const chooseSeries = async (letter: string) => {
+        await pressTabUntil(page, page.getByLabel('Diarieserie'));
+        await page.keyboard.press(letter);
+      };
+
       await page.goto(`${base}/archive`);
-      await page.getByLabel('Diarieserie').selectOption('SFN');
-      await Promise.all([
-        page.waitForNavigation(),
-        page.getByRole('button', { name: 'Skapa arkivpaket' }).click(),
-      ]);
+      await check(page, 'deliveries');
+      // A series without closed cases is refused, with the summary and the choice kept.
+      await chooseSeries('S');
+      await submit(page.getByRole('button', { name: 'Skapa arkivpaket' }), /\/archive$/);
       expect(await page.getByRole('alert').textContent()).toContain(
         'Inga avslutade ärenden matchar urvalet',
       );
-      await expectNoAxeViolations(page, 'refused archive form');
-      await page.getByLabel('Diarieserie').selectOption('KS');
-      await Promise.all([
-        page.waitForNavigation(),
-        page.getByRole('button', { name: 'Skapa arkivpaket' }).click(),
-      ]);
+      expect(await page.getByLabel('Diarieserie').inputValue()).toBe('SFN');
+      await check(page, 'refused');
+
+      await chooseSeries('K');
+      await submit(page.getByRole('button', { name: 'Skapa arkivpaket' }), /\/archive\/\d+$/);
       const id = Number(/\/archive\/(\d+)$/.exec(page.url())?.[1]);
       expect(await ready(id)).toBe('ready');
-      for (const [path, name] of [
-        [`/archive/${id}`, 'archive-package'],
-        ['/archive', 'archive-list'],
-      ]) {
-        await page.goto(`${base}${path}`);
-        await expectNoAxeViolations(page, path);
-        await screenshot(page, name);
-        await page.setViewportSize({ width: 320, height: 640 });
-        expect(
-          (await scrollsSideways(page)) ? [path, ...(await elementsPastRightEdge(page))] : [],
-        ).toEqual([]);
-        await page.setViewportSize({ width: 1280, height: 800 });
-      }
+      await page.reload();
+      await check(page, 'package');
+      // The series holds the confidential case: only an admin may take it home.
+      expect(await page.getByRole('link', { name: 'Ladda ner arkivpaketet' }).count()).toBe(0);
+
+      // From a closed case's page.
+      await page.goto(`${base}/cases/${plainCase.id}`);
+      await check(page, 'closed-case');
+      await submit(
+        page.getByRole('button', { name: 'Leverera ärendet till arkivet' }),
+        /\/archive\/\d+$/,
+      );
+      const caseExport = Number(/\/archive\/(\d+)$/.exec(page.url())?.[1]);
+      expect(await ready(caseExport)).toBe('ready');
+      await page.reload();
+      await check(page, 'case-package');
+      await pressTabUntil(page, page.getByRole('link', { name: 'Ladda ner arkivpaketet' }));
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.keyboard.press('Enter'),
+      ]);
+      expect(download.suggestedFilename()).toMatch(/^[0-9a-f-]{36}\.zip$/);
+      await page.goto(`${base}/archive`);
+      await check(page, 'deliveries-after');
     });
   });
 });
