@@ -59,12 +59,11 @@ export interface SearchSql {
   parameters: (string | number)[];
 }
 
-/** Conditions on case `c` (joined only when needed) and the other words' terms. */
-function conditions(
+/** The filters as conditions on case `c`, its id read from `idColumn`. */
+export function filterConditions(
   idColumn: string,
   filters: SearchFilters,
-  prefixes: readonly string[],
-): SearchSql & { needsCase: boolean } {
+): { parts: string[]; parameters: (string | number)[] } {
   const parts: string[] = [];
   const parameters: (string | number)[] = [];
   if (filters.beforeId !== undefined) {
@@ -80,6 +79,16 @@ function conditions(
     parts.push('c.organisation_id = ?');
     parameters.push(filters.organisationId);
   }
+  return { parts, parameters };
+}
+
+/** Conditions on case `c` (joined only when needed) and the other words' terms. */
+function conditions(
+  idColumn: string,
+  filters: SearchFilters,
+  prefixes: readonly string[],
+): SearchSql & { needsCase: boolean } {
+  const { parts, parameters } = filterConditions(idColumn, filters);
   const needsCase =
     filters.hideConfidential ||
     filters.status !== undefined ||

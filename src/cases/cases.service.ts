@@ -28,6 +28,7 @@ import {
   UpdateCaseDto,
 } from './dto/case.dto.js';
 import {
+  filterConditions,
   planSearch,
   prefixPattern,
   SearchFilters,
@@ -197,20 +198,12 @@ export class CasesService {
   /** Newest first, with an opaque keyset cursor that stays stable while cases are registered. */
   async list(query: CaseQueryDto, actor: Actor): Promise<Page<CaseDto>> {
     if (query.q?.trim()) return this.search(query, actor);
-    const where: string[] = [];
-    const parameters: unknown[] = [];
-    if (query.status) {
-      where.push('c.status = ?');
-      parameters.push(query.status);
-    }
-    if (query.organisationId) {
-      where.push('c.organisation_id = ?');
-      parameters.push(query.organisationId);
-    }
-    if (query.cursor !== undefined) {
-      where.push('c.id < ?');
-      parameters.push(decodeCursor(query.cursor, ['number'])[0]);
-    }
+    const { parts: where, parameters } = filterConditions('c.id', {
+      hideConfidential: false,
+      status: query.status,
+      organisationId: query.organisationId,
+      beforeId: beforeIdOf(query.cursor),
+    });
     return this.page(where, parameters, query.limit ?? 50, actor);
   }
 
@@ -246,9 +239,8 @@ export class CasesService {
       hideConfidential: !readsEverySecret(actor),
       status: query.status,
       organisationId: query.organisationId,
+      beforeId: beforeIdOf(query.cursor),
     };
-    if (query.cursor !== undefined)
-      filters.beforeId = Number(decodeCursor(query.cursor, ['number'])[0]);
     const plan = planSearch(query.q ?? '');
     const ids =
       plan.kind === 'terms' ? await this.searchTerms(plan.words, filters, limit + 1) : null;
@@ -267,19 +259,9 @@ export class CasesService {
         where.push('(c.case_number LIKE ? OR c.title LIKE ? OR c.description LIKE ?)');
         parameters.push(plan.like, plan.like, plan.like);
       }
-      if (filters.status) {
-        where.push('c.status = ?');
-        parameters.push(filters.status);
-      }
-      if (filters.organisationId) {
-        where.push('c.organisation_id = ?');
-        parameters.push(filters.organisationId);
-      }
-      if (filters.beforeId !== undefined) {
-        where.push('c.id < ?');
-        parameters.push(filters.beforeId);
-      }
-      if (filters.hideConfidential) where.push('c.confidential = 0');
+      const filtered = filterConditions('c.id', filters);
+      where.push(...filtered.parts);
+      parameters.push(...filtered.parameters);
     }
     return this.page(where, parameters, limit, actor);
   }
@@ -406,4 +388,9 @@ export class CasesService {
       return after;
     });
   }
+}
+
+/** The id a page continues below, from the list's opaque cursor. */
+function beforeIdOf(cursor: string | undefined): number | undefined {
+  return cursor === undefined ? undefined : Number(decodeCursor(cursor, ['number'])[0]);
 }
