@@ -14,8 +14,9 @@ import { actorOf, assertRouteRoles } from './request-actor.js';
 
 /**
  * Global guard: every route needs a valid bearer token unless marked `@Public()`, and the user's
- * roles must include one that the route's `@Roles()` names. The user is re-read on every request so
- * that a deactivated account, a removed role or a changed password takes effect at once.
+ * roles must include one that the route's `@Roles()` names. The user is checked on every request
+ * (see AuthUserCache), so that a deactivated account, a removed role or a changed password takes
+ * effect at once.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {

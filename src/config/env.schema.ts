@@ -89,6 +89,11 @@ export interface AppConfig {
   loginAccountWindowSeconds: number;
   /** Minutes without a request after which a staff page session ends. */
   webSessionIdleMinutes: number;
+  /**
+   * Seconds an API process keeps a signed-in user in memory between requests; 0 reads the user
+   * from the database on every request. Changes through the service take effect at once anyway.
+   */
+  authCacheSeconds: number;
   uploadMaxBytes: number;
   /** Days a security log row is kept after its last event. */
   securityLogRetentionDays: number;
@@ -437,6 +442,7 @@ export function loadConfig(env: Env = readEnvironment()): AppConfig {
     oidc,
     passwordLogin,
     webSessionIdleMinutes: integer('WEB_SESSION_IDLE_MINUTES', 60, 1, 720),
+    authCacheSeconds: integer('AUTH_CACHE_SECONDS', 10, 0, 300),
     httpProcesses,
     // One per core, at most 4. With a single thread, each long build or collection in it held up
     // every document behind it (p99 of extracts 170–220 ms, against about 40 ms with two threads

@@ -9,6 +9,7 @@ import { DomainError } from '../common/domain-error.js';
 import { isDuplicateKey } from '../database/errors.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { OrganisationsService } from '../organisations/organisations.service.js';
+import { AuthUserCache } from './auth-user-cache.js';
 import { UserDto } from './dto/user.dto.js';
 import { ROLES, type Role } from './role.js';
 import { User } from './user.entity.js';
@@ -39,6 +40,7 @@ export class SsoSignInService {
     private readonly organisations: OrganisationsService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly authUsers: AuthUserCache,
   ) {}
 
   async signIn(
@@ -48,7 +50,7 @@ export class SsoSignInService {
     // Nothing is written for a person the provider gives no Remiss role.
     if (person.roles.length === 0)
       throw refusal('sso_no_role', 'No role is mapped from the claims');
-    return this.dataSource.transaction(async (manager) => {
+    const login = await this.dataSource.transaction(async (manager) => {
       const organisations = await this.organisations.findByKeys(person.organisationKeys, manager);
       const now = this.clock.now();
       let user = await manager.findOne(User, {
@@ -96,6 +98,9 @@ export class SsoSignInService {
       });
       return { user: UserDto.from(user), tokenVersion: user.tokenVersion };
     });
+    // The claims may have changed the user's roles or organisations.
+    await this.authUsers.changed(login.user.id);
+    return login;
   }
 
   /**

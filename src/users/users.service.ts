@@ -21,6 +21,7 @@ import {
   UserDto,
   UserQueryDto,
 } from './dto/user.dto.js';
+import { AuthUserCache } from './auth-user-cache.js';
 import { assertAnAdminRemains } from './last-admin.js';
 import type { Role } from './role.js';
 import { User } from './user.entity.js';
@@ -69,6 +70,7 @@ export class UsersService implements OnModuleInit {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly authUsers: AuthUserCache,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -83,7 +85,7 @@ export class UsersService implements OnModuleInit {
   }
 
   async update(id: number, input: UpdateUserDto, actor: Actor): Promise<UserDto> {
-    return this.dataSource.transaction(async (manager) => {
+    const updated = await this.dataSource.transaction(async (manager) => {
       // Admin rows first, then the user: two admins demoting each other lock in the same order.
       const activeAdmins = await this.lockActiveAdmins(manager);
       const user = await this.lockedUser(manager, id);
@@ -114,6 +116,9 @@ export class UsersService implements OnModuleInit {
       });
       return after;
     });
+    // Every process must stop using what it knew of the user before its next request.
+    await this.authUsers.changed(id);
+    return updated;
   }
 
   async get(id: number): Promise<UserDto> {
@@ -208,11 +213,15 @@ export class UsersService implements OnModuleInit {
   }
 
   /**
-   * The user behind a token, or null when the account no longer exists or is inactive. One query
-   * on every authenticated request, so it stays a single indexed lookup.
+   * The user behind a token, or null when the account no longer exists or is inactive: kept in
+   * memory for a few seconds (see {@link AuthUserCache}), else a single indexed lookup.
    */
   async findActiveForAuth(id: number): Promise<AuthenticatedUser | null> {
     if (!Number.isSafeInteger(id) || id < 1) return null;
+    return this.authUsers.get(id, (userId) => this.readActiveForAuth(userId));
+  }
+
+  private async readActiveForAuth(id: number): Promise<AuthenticatedUser | null> {
     const [row] = await this.dataSource.query<
       {
         id: number;

@@ -68,7 +68,7 @@ export function csrfRefused(): DomainError {
 
 /**
  * The staff pages' guard: resolves the session cookie into the same {@link Actor} the API builds
- * (re-reading the user every request, so deactivation, a removed role or a password change take
+ * (checking the user on every request, so deactivation, a removed role or a password change take
  * effect at once), sends a browser without a session to the sign-in page, applies `@Roles()` and
  * checks the CSRF token and `Origin` of every post.
  *
