@@ -1,4 +1,4 @@
-import { planSearch, prefixPattern, termSearchSql } from './case-search.js';
+import { caseRowsOf, planSearch, prefixPattern, termSearchSql } from './case-search.js';
 
 describe('planSearch', () => {
   it('searches whole words of three letters or more through the terms, as prefixes', () => {
@@ -87,5 +87,22 @@ describe('termSearchSql', () => {
 
   it('escapes LIKE wildcards in a prefix', () => {
     expect(prefixPattern('a_b%')).toBe('a\\_b\\%%');
+  });
+});
+
+describe('caseRowsOf', () => {
+  it('loads the page’s columns in the statement that finds its ids, newest first', () => {
+    expect(
+      caseRowsOf(
+        termSearchSql(['inkludering'], [], { hideConfidential: false }, 51),
+        'c.id, c.title',
+      ),
+    ).toEqual({
+      sql:
+        'SELECT c.id, c.title FROM (SELECT STRAIGHT_JOIN t.case_id FROM case_search_term t ' +
+        'WHERE t.term = ? ORDER BY t.case_id DESC LIMIT ?) x ' +
+        'STRAIGHT_JOIN case_record c ON c.id = x.case_id ORDER BY c.id DESC',
+      parameters: ['inkludering', 51],
+    });
   });
 });

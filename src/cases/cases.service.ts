@@ -28,12 +28,13 @@ import {
   UpdateCaseDto,
 } from './dto/case.dto.js';
 import {
+  caseRowsOf,
   filterConditions,
+  MAX_EXPANSION,
   planSearch,
   prefixPattern,
   SearchFilters,
   termSearchSql,
-  MAX_EXPANSION,
 } from './case-search.js';
 
 @Injectable()
@@ -223,10 +224,7 @@ export class CasesService {
         ' ORDER BY c.id DESC LIMIT ?',
       [...parameters, limit + 1],
     );
-    return {
-      items: rows.slice(0, limit).map((row) => CaseDto.fromRow(row, actor)),
-      nextCursor: rows.length > limit ? encodeCursor([Number(rows[limit - 1].id)]) : null,
-    };
+    return pageOf(rows, limit, actor);
   }
 
   /**
@@ -242,36 +240,31 @@ export class CasesService {
       beforeId: beforeIdOf(query.cursor),
     };
     const plan = planSearch(query.q ?? '');
-    const ids =
-      plan.kind === 'terms' ? await this.searchTerms(plan.words, filters, limit + 1) : null;
+    if (plan.kind === 'terms') {
+      return pageOf(await this.searchTerms(plan.words, filters, limit + 1), limit, actor);
+    }
     const where: string[] = [];
     const parameters: unknown[] = [];
-    if (ids !== null) {
-      if (ids.length === 0) return { items: [], nextCursor: null };
-      where.push('c.id IN (?)');
-      parameters.push(ids);
-    } else {
-      if (plan.kind === 'number') {
-        where.push('c.case_number = ?');
-        parameters.push(plan.caseNumber);
-      }
-      if (plan.kind === 'like') {
-        where.push('(c.case_number LIKE ? OR c.title LIKE ? OR c.description LIKE ?)');
-        parameters.push(plan.like, plan.like, plan.like);
-      }
-      const filtered = filterConditions('c.id', filters);
-      where.push(...filtered.parts);
-      parameters.push(...filtered.parameters);
+    if (plan.kind === 'number') {
+      where.push('c.case_number = ?');
+      parameters.push(plan.caseNumber);
     }
+    if (plan.kind === 'like') {
+      where.push('(c.case_number LIKE ? OR c.title LIKE ? OR c.description LIKE ?)');
+      parameters.push(plan.like, plan.like, plan.like);
+    }
+    const filtered = filterConditions('c.id', filters);
+    where.push(...filtered.parts);
+    parameters.push(...filtered.parameters);
     return this.page(where, parameters, limit, actor);
   }
 
-  /** The ids of a page of cases that have every word (as a prefix of one of their terms). */
+  /** The rows of a page of cases that have every word (as a prefix of one of their terms). */
   private async searchTerms(
     words: readonly string[],
     filters: SearchFilters,
     limit: number,
-  ): Promise<number[]> {
+  ): Promise<CaseRow[]> {
     const manager = this.dataSource.manager;
     const expansions = await Promise.all(
       words.map((word) =>
@@ -290,9 +283,11 @@ export class CasesService {
       .sort((a, b) => b.word.length - a.word.length || a.terms.length - b.terms.length);
     const driver = candidates[0];
     const others = driver ? words.filter((word) => word !== driver.word) : words;
-    const { sql, parameters } = termSearchSql(driver?.terms ?? null, others, filters, limit);
-    const rows = await manager.query<{ case_id: number }[]>(sql, parameters);
-    return rows.map((row) => Number(row.case_id));
+    const { sql, parameters } = caseRowsOf(
+      termSearchSql(driver?.terms ?? null, others, filters, limit),
+      CASE_ROW_COLUMNS,
+    );
+    return manager.query<CaseRow[]>(sql, parameters);
   }
 
   async update(
@@ -388,6 +383,14 @@ export class CasesService {
       return after;
     });
   }
+}
+
+/** A page from up to `limit + 1` rows, newest first: the extra row says that more follow. */
+function pageOf(rows: readonly CaseRow[], limit: number, actor: Actor): Page<CaseDto> {
+  return {
+    items: rows.slice(0, limit).map((row) => CaseDto.fromRow(row, actor)),
+    nextCursor: rows.length > limit ? encodeCursor([Number(rows[limit - 1].id)]) : null,
+  };
 }
 
 /** The id a page continues below, from the list's opaque cursor. */

@@ -10,7 +10,12 @@
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { createPool, type Connection, type Pool, type RowDataPacket } from 'mysql2/promise';
-import { MAX_EXPANSION, prefixPattern, termSearchSql } from '../../src/cases/case-search.js';
+import {
+  caseRowsOf,
+  MAX_EXPANSION,
+  prefixPattern,
+  termSearchSql,
+} from '../../src/cases/case-search.js';
 import { CASE_ROW_COLUMNS } from '../../src/cases/dto/case.dto.js';
 import {
   api,
@@ -74,7 +79,7 @@ const QUERY_TIMEOUT_MS = 10_000;
 // The SQL the API runs for the two reads (src/cases/cases.service.ts, src/cases/case-search.ts).
 /**
  * The service's search, statement for statement: expand the word to its terms, read each term's
- * run newest first up to a page, then load the page's columns.
+ * run newest first up to a page and load the page's columns in the same statement.
  */
 async function rawSearch(pool: Pool): Promise<void> {
   const [terms] = await pool.query<RowDataPacket[]>({
@@ -82,24 +87,18 @@ async function rawSearch(pool: Pool): Promise<void> {
     values: [prefixPattern(RARE_WORD), MAX_EXPANSION + 1],
     timeout: QUERY_TIMEOUT_MS,
   });
-  const search = termSearchSql(
-    terms.map((row) => String(row.term)),
-    [],
-    { hideConfidential: false },
-    PAGE_LIMIT + 1,
+  const search = caseRowsOf(
+    termSearchSql(
+      terms.map((row) => String(row.term)),
+      [],
+      { hideConfidential: false },
+      PAGE_LIMIT + 1,
+    ),
+    CASE_ROW_COLUMNS,
   );
-  const [ids] = await pool.query<RowDataPacket[]>({
-    sql: search.sql,
-    values: search.parameters,
-    timeout: QUERY_TIMEOUT_MS,
-  });
-  if (ids.length === 0) return;
-  await pool.query({
-    sql: `SELECT ${CASE_ROW_COLUMNS} FROM case_record c WHERE c.id IN (?) ORDER BY c.id DESC LIMIT ?`,
-    values: [ids.map((row) => Number(row.case_id)), PAGE_LIMIT + 1],
-    timeout: QUERY_TIMEOUT_MS,
-  });
+  await pool.query({ sql: search.sql, values: search.parameters, timeout: QUERY_TIMEOUT_MS });
 }
+
 const CURSOR_SQL = `SELECT ${CASE_ROW_COLUMNS} FROM case_record c WHERE c.id < ? ORDER BY c.id DESC LIMIT ${PAGE_LIMIT + 1}`;
 
 // ---------------------------------------------------------------------------------------------
