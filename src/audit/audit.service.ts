@@ -29,18 +29,31 @@ export class AuditService {
 
   /** Appends an event inside the caller's transaction, so the change and its record commit together. */
   async record(manager: EntityManager, actor: Actor, entry: AuditEntry): Promise<void> {
-    await manager.insert(AuditEvent, {
-      occurredAt: this.clock.now(),
-      actorUserId: actor.userId,
-      actorLabel: actor.label,
-      action: entry.action,
-      entity: entry.entity,
-      entityId: String(entry.entityId),
-      before: entry.before ?? null,
-      after: entry.after ?? null,
-      requestId: actor.requestId,
-      clientRequestId: actor.clientRequestId ?? null,
-    });
+    await this.recordMany(manager, actor, [entry]);
+  }
+
+  /**
+   * Appends several events of one actor, in the order given, with one statement inside the
+   * caller's transaction (see {@link record}).
+   */
+  async recordMany(manager: EntityManager, actor: Actor, entries: AuditEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const occurredAt = this.clock.now();
+    await manager.insert(
+      AuditEvent,
+      entries.map((entry) => ({
+        occurredAt,
+        actorUserId: actor.userId,
+        actorLabel: actor.label,
+        action: entry.action,
+        entity: entry.entity,
+        entityId: String(entry.entityId),
+        before: entry.before ?? null,
+        after: entry.after ?? null,
+        requestId: actor.requestId,
+        clientRequestId: actor.clientRequestId ?? null,
+      })),
+    );
   }
 
   /**

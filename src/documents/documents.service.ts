@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { DataSource, EntityManager } from 'typeorm';
 import { safeFileName } from '../common/file-name.js';
-import { AuditService } from '../audit/audit.service.js';
+import { AuditService, type AuditEntry } from '../audit/audit.service.js';
 import { formatDocumentNumber } from '../cases/case-number.js';
 import { Case } from '../cases/case.entity.js';
 import { CasesService } from '../cases/cases.service.js';
@@ -197,16 +197,17 @@ export class DocumentsService {
    * Registers stored files as the next documents of one case, inside the caller's transaction,
    * for callers that already know the case's number (it never changes). One UPDATE takes all the
    * numbers and the case row's lock, which the transaction holds to its commit so the numbers stay
-   * gap-free; then an INSERT and an audit row per document. Call it as late in the transaction as
-   * the rows that point at the documents allow.
+   * gap-free; then an INSERT per document. Call it as late in the transaction as the rows that
+   * point at the documents allow. The registrations' audit entries are returned, not written: the
+   * caller records them in the same transaction, together with its own (AuditService.recordMany).
    */
   async registerStoredIn(
     manager: EntityManager,
     owner: Pick<Case, 'id' | 'caseNumber'>,
     entries: { fields: RegisterDocumentDto; stored: StoredFile }[],
     actor: Actor,
-  ): Promise<Document[]> {
-    if (entries.length === 0) return [];
+  ): Promise<{ documents: Document[]; audit: AuditEntry[] }> {
+    if (entries.length === 0) return { documents: [], audit: [] };
     const last = await takeDocumentNumbers(manager, owner.id, entries.length);
     const now = this.clock.now();
     const documents: Document[] = [];
@@ -237,15 +238,15 @@ export class DocumentsService {
         ],
       );
       document.id = Number(inserted.insertId);
-      await this.audit.record(manager, actor, {
-        action: 'document.registered',
-        entity: 'document',
-        entityId: document.id,
-        after: DocumentDto.from(document, owner.caseNumber, false),
-      });
       documents.push(document);
     }
-    return documents;
+    const audit = documents.map((document) => ({
+      action: 'document.registered',
+      entity: 'document',
+      entityId: document.id,
+      after: DocumentDto.from(document, owner.caseNumber, false),
+    }));
+    return { documents, audit };
   }
 
   /** A case's documents in number order. */

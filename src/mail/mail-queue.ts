@@ -37,6 +37,9 @@ export interface Offer {
   offers: number;
 }
 
+/** The `offers` of a new outbox row: its first job is `mail-<id>-0`. */
+export const FIRST_OFFER = 0;
+
 /** What became of one offer's job: still to run, or dead (gone, failed or completed). */
 export interface JobCheck extends Offer {
   live: boolean;
@@ -69,18 +72,30 @@ export class MailQueue {
     };
   }
 
-  /** Queues the pending rows among `ids` (just committed); false when Redis could not be reached. */
-  async enqueue(ids: number[]): Promise<boolean> {
+  /**
+   * Queues the pending rows among `ids` (just committed); false when Redis could not be reached.
+   * The job id needs each row's current offer, and only pending rows are queued: rows in `known`
+   * (inserted by the committed transaction, so pending with their first offer as it committed)
+   * are queued as they are, the others are read (a row found by its dedupe key may already be
+   * sent, or offered again).
+   */
+  async enqueue(ids: number[], known: Offer[] = []): Promise<boolean> {
     if (ids.length === 0) return true;
-    let rows: Offer[];
-    try {
-      rows = await this.dataSource.query<Offer[]>(
-        `SELECT id, offers FROM mail_outbox WHERE id IN (?) AND status = 'pending'`,
-        [ids],
-      );
-    } catch (error) {
-      this.logger.warn(`Could not read the mails to queue: ${(error as Error).message}`);
-      return false;
+    const knownIds = new Set(known.map((row) => row.id));
+    const unknown = ids.filter((id) => !knownIds.has(id));
+    const rows = known.filter((row) => ids.includes(row.id));
+    if (unknown.length > 0) {
+      try {
+        rows.push(
+          ...(await this.dataSource.query<Offer[]>(
+            `SELECT id, offers FROM mail_outbox WHERE id IN (?) AND status = 'pending'`,
+            [unknown],
+          )),
+        );
+      } catch (error) {
+        this.logger.warn(`Could not read the mails to queue: ${(error as Error).message}`);
+        return false;
+      }
     }
     return this.offer(rows);
   }

@@ -83,13 +83,12 @@ export class RespondService {
   async resolve(token: string): Promise<LinkHolder> {
     const holder = await this.links.resolve(this.dataSource.manager, token);
     if (!holder) throw linkNotFound();
-    const now = this.clock.now();
-    await markRecipientOpened(this.dataSource.manager, holder.recipient.id, now);
-    holder.recipient.openedAt ??= now;
-    const organisation = await this.dataSource.manager.findOneByOrFail(Organisation, {
-      id: holder.recipient.organisationId,
-    });
-    holder.recipient.organisation = organisation;
+    // Only the first open is kept and nothing clears it: once read as opened, there is no update.
+    if (holder.recipient.openedAt === null) {
+      const now = this.clock.now();
+      await markRecipientOpened(this.dataSource.manager, holder.recipient.id, now);
+      holder.recipient.openedAt = now;
+    }
     return holder;
   }
 }

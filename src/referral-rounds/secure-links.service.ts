@@ -6,6 +6,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/env.schema.js';
 import { ReferralRound, RoundLink, RoundRecipient } from './referral-round.entity.js';
 import type { MailOutbox } from '../mail/mail-outbox.entity.js';
+import { Organisation } from '../organisations/organisation.entity.js';
 import {
   derivedLinkToken,
   hashLinkToken,
@@ -77,13 +78,17 @@ export class SecureLinks {
     return existing ? responseLink(this.config.publicUrl, token) : null;
   }
 
-  /** The recipient a live link belongs to, in a round still open for answers; null otherwise. */
+  /**
+   * The recipient a live link belongs to, with its organisation, in a round still open for
+   * answers; null otherwise. One query.
+   */
   async resolve(manager: EntityManager, token: string): Promise<LinkHolder | null> {
     if (!isWellFormedToken(token)) return null;
     const recipient = await manager
       .createQueryBuilder(RoundRecipient, 'r')
       .innerJoin(RoundLink, 'l', 'l.recipient_id = r.id')
       .innerJoinAndMapOne('r.round', ReferralRound, 'rr', 'rr.id = r.round_id')
+      .innerJoinAndMapOne('r.organisation', Organisation, 'o', 'o.id = r.organisation_id')
       .where('l.token_hash = :hash', { hash: hashLinkToken(token) })
       .andWhere('l.voided_at IS NULL')
       .andWhere("rr.status = 'sent'")

@@ -8,11 +8,7 @@ import { Case } from '../cases/case.entity.js';
 import { booleanTransformer, jsonTransformer } from '../database/transformers.js';
 import { Document } from '../documents/document.entity.js';
 import { Organisation } from '../organisations/organisation.entity.js';
-import {
-  ReferralRound,
-  RoundRecipient,
-  type RoundSection,
-} from '../referral-rounds/referral-round.entity.js';
+import { RoundRecipient, type RoundSection } from '../referral-rounds/referral-round.entity.js';
 import { ROUND_READERS } from '../referral-rounds/round-queries.service.js';
 import type { ResponseDto, SectionListDto } from './dto/response.dto.js';
 import {
@@ -47,13 +43,9 @@ const readsAllRounds = (actor: Actor) => ROUND_READERS.some((role) => actor.role
 export class ResponseQueriesService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** One answer as its submitter sees it right after submitting. */
-  async one(id: number, actor: Actor): Promise<ResponseDto> {
+  /** One answer as its submitter sees it right after submitting; `owner` is the round's case. */
+  async one(id: number, actor: Actor, owner: Pick<Case, 'confidential'>): Promise<ResponseDto> {
     const response = await this.dataSource.manager.findOneByOrFail(Response, { id });
-    const round = await this.dataSource.manager.findOneByOrFail(ReferralRound, {
-      id: response.roundId,
-    });
-    const owner = await this.dataSource.manager.findOneByOrFail(Case, { id: round.caseId });
     const [dto] = await this.toDtos([response], actor, owner);
     return dto;
   }

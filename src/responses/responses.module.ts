@@ -4,6 +4,7 @@ import { uploadsModule } from '../documents/uploads.js';
 import { MailModule } from '../mail/mail.module.js';
 import { WordModule } from '../word/word.module.js';
 import { ReferralRoundsModule } from '../referral-rounds/referral-rounds.module.js';
+import { AnswerRegistrationService } from './answer-registration.service.js';
 import { CompilationService } from './compilation.service.js';
 import { InboxController } from './inbox.controller.js';
 import { LinkResponsesController } from './link-responses.controller.js';
@@ -26,6 +27,7 @@ import { ResponsesService } from './responses.service.js';
   controllers: [ResponsesController, LinkResponsesController, InboxController],
   providers: [
     ResponsesService,
+    AnswerRegistrationService,
     ResponseQueriesService,
     ResponsePage,
     CompilationService,
