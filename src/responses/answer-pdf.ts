@@ -2,6 +2,14 @@ import { renderSimplePdf } from '../documents/simple-pdf.js';
 import { POSITION_LABELS, RECEIVED_VIA_LABELS } from './positions.js';
 import type { Position, ReceivedVia } from './response.entity.js';
 
+/** The consultee's decision behind an answer: organ, day, paragraph and case number. */
+export interface AnswerDecision {
+  organ: string | null;
+  date: string | null;
+  paragraph: string | null;
+  caseNumber: string | null;
+}
+
 export interface AnswerDocument {
   municipalityName: string;
   organisation: string;
@@ -13,12 +21,7 @@ export interface AnswerDocument {
   late: boolean;
   position: Position;
   summary: string | null;
-  decision: {
-    organ: string | null;
-    date: string | null;
-    paragraph: string | null;
-    caseNumber: string | null;
-  } | null;
+  decision: AnswerDecision | null;
   comments: { sectionRef: string; sectionTitle: string; text: string }[];
 }
 

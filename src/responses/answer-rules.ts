@@ -3,6 +3,7 @@ import { HttpStatus } from '@nestjs/common';
 import { DomainError } from '../common/domain-error.js';
 import type { RoundSection } from '../referral-rounds/referral-round.entity.js';
 import type { RoundStatus } from '../referral-rounds/round-status.js';
+import type { AnswerDecision } from './answer-pdf.js';
 import { normaliseCaseNumber, normaliseParagraph } from './decision-reference.js';
 import type { AnswerDto } from './dto/response.dto.js';
 
@@ -11,12 +12,7 @@ export interface Normalised {
   position: AnswerDto['position'];
   summary: string | null;
   comments: { sectionRef: string; text: string }[];
-  decision: {
-    organ: string | null;
-    date: string | null;
-    paragraph: string | null;
-    caseNumber: string | null;
-  } | null;
+  decision: AnswerDecision | null;
 }
 
 /** An answer registered earlier for the same recipient that a repeat would match. */
