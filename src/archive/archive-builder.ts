@@ -5,7 +5,6 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, Transform, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import yauzl from 'yauzl';
 import yazl from 'yazl';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/env.schema.js';
@@ -18,6 +17,7 @@ import { writeErmsXml } from './erms-xml.js';
 import { metsXml, type PackageFile } from './mets-xml.js';
 import { ERMS_PATH, METS_PATH, README_PATH } from './package-layout.js';
 import { archiveReadme } from './package-readme.js';
+import { digestZipEntries } from './zip-digests.js';
 
 /** A package that must not be delivered: invalid metadata, a damaged file, a reopened case. */
 export class ExportRejected extends Error {}
@@ -273,53 +273,19 @@ async function verifyZip(
   path: string,
   expected: Map<string, { size: number; sha256: string; label: string }>,
 ): Promise<void> {
-  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.open(path, { lazyEntries: true, autoClose: false }, (error, opened) =>
-      error ? reject(error) : resolve(opened),
-    ),
-  );
   const seen = new Set<string>();
-  try {
-    await new Promise<void>((resolve, reject) => {
-      zip.on('error', reject);
-      zip.on('end', resolve);
-      zip.on('entry', (entry: yauzl.Entry) => {
-        const want = expected.get(entry.fileName);
-        if (!want) {
-          reject(
-            new ExportRejected(`The package holds ${entry.fileName}, which METS.xml does not list`),
-          );
-          return;
-        }
-        seen.add(entry.fileName);
-        zip.openReadStream(entry, (error, stream) => {
-          if (error) return reject(error);
-          const hash = createHash('sha256');
-          let size = 0;
-          stream.on('data', (chunk: Buffer) => {
-            hash.update(chunk);
-            size += chunk.length;
-          });
-          stream.on('error', reject);
-          stream.on('end', () => {
-            const found = hash.digest('hex');
-            if (found !== want.sha256 || size !== want.size) {
-              reject(
-                new ExportRejected(
-                  `In the written package, ${want.label} does not match METS.xml (SHA-256 ${want.sha256}, ${want.size} bytes; found ${found}, ${size} bytes)`,
-                ),
-              );
-              return;
-            }
-            zip.readEntry();
-          });
-        });
-      });
-      zip.readEntry();
-    });
-  } finally {
-    zip.close();
-  }
+  await digestZipEntries(path, (entry, found) => {
+    const want = expected.get(entry.fileName);
+    if (!want) {
+      throw new ExportRejected(`The package holds ${entry.fileName}, which METS.xml does not list`);
+    }
+    seen.add(entry.fileName);
+    if (found.sha256 !== want.sha256 || found.size !== want.size) {
+      throw new ExportRejected(
+        `In the written package, ${want.label} does not match METS.xml (SHA-256 ${want.sha256}, ${want.size} bytes; found ${found.sha256}, ${found.size} bytes)`,
+      );
+    }
+  });
   const missing = [...expected.keys()].filter((name) => !seen.has(name));
   if (missing.length > 0) {
     throw new ExportRejected(

@@ -12,7 +12,7 @@
 // downloaded package) is removed at the end; BENCH_KEEP=1 keeps the database.
 
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
-import { createWriteStream, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, readdirSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -20,7 +20,6 @@ import { PassThrough, Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { type Connection, type RowDataPacket } from 'mysql2/promise';
-import yauzl from 'yauzl';
 import {
   DATA_DIR,
   ERMS_PATH,
@@ -28,6 +27,7 @@ import {
   README_PATH,
   packageFileName,
 } from '../../src/archive/package-layout.js';
+import { digestZipEntries } from '../../src/archive/zip-digests.js';
 import {
   ADMIN,
   REGISTRAR,
@@ -49,7 +49,9 @@ import {
   readCpuCount,
   redisPid,
   reportServiceOutput,
+  resetPeak,
   runBenchmark,
+  sampleEvery,
   serverConnection,
   settle,
   sleep,
@@ -652,17 +654,6 @@ interface ExportStatus {
   finishedAt: string | null;
 }
 
-/** Resets VmHWM to the current RSS (Linux ≥ 4.0, same user): the peak then counts from now. */
-function resetPeak(pid: number | undefined): boolean {
-  if (pid === undefined) return false;
-  try {
-    writeFileSync(`/proc/${pid}/clear_refs`, '5');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 interface Sampled {
   /** The largest VmRSS sample, in kB. */
   maxKb: number | null;
@@ -673,26 +664,18 @@ interface Sampled {
 /** Samples VmRSS of a process every RSS_SAMPLE_MS; `stop` gives the largest sample and when. */
 function rssSampler(pid: number | undefined): { stop: () => Sampled } {
   const began = performance.now();
-  const largest: Sampled = { maxKb: statusKb(pid, 'VmRSS'), atMs: 0 };
-  const sample = (): void => {
-    const rss = statusKb(pid, 'VmRSS');
-    if (rss !== null && rss > (largest.maxKb ?? 0)) {
-      largest.maxKb = rss;
-      largest.atMs = performance.now() - began;
-    }
-  };
-  const timer = setInterval(sample, RSS_SAMPLE_MS);
-  let stopped = false;
-  return {
-    stop: () => {
-      if (!stopped) {
-        clearInterval(timer);
-        sample();
-        stopped = true;
+  const largest: Sampled = { maxKb: null, atMs: 0 };
+  return sampleEvery(
+    RSS_SAMPLE_MS,
+    () => {
+      const rss = statusKb(pid, 'VmRSS');
+      if (rss !== null && rss > (largest.maxKb ?? 0)) {
+        largest.maxKb = rss;
+        largest.atMs = performance.now() - began;
       }
-      return { ...largest };
     },
-  };
+    () => ({ ...largest }),
+  );
 }
 
 /**
@@ -717,26 +700,17 @@ function buildSampler(pid: number | undefined, exportsDir: string): { stop: () =
       return null;
     }
   };
-  const sample = (): void => {
-    samples.push({
-      atMs: performance.now() - began,
-      rssKb: statusKb(pid, 'VmRSS'),
-      zipBytes: zipBytes(),
-    });
-  };
-  sample();
-  const timer = setInterval(sample, RSS_SAMPLE_MS);
-  let stopped = false;
-  return {
-    stop: () => {
-      if (!stopped) {
-        clearInterval(timer);
-        sample();
-        stopped = true;
-      }
-      return samples;
+  return sampleEvery(
+    RSS_SAMPLE_MS,
+    () => {
+      samples.push({
+        atMs: performance.now() - began,
+        rssKb: statusKb(pid, 'VmRSS'),
+        zipBytes: zipBytes(),
+      });
     },
-  };
+    () => samples,
+  );
 }
 
 /** One phase of the build as the samples show it: its span and the worker's largest RSS in it. */
@@ -818,8 +792,8 @@ async function measureBuild(
 ): Promise<BuildOutcome> {
   const peakSinceStartKb = statusKb(pids.worker, 'VmHWM');
   const beforeKb = statusKb(pids.worker, 'VmRSS');
-  const peakReset = resetPeak(pids.worker);
-  const apiReset = resetPeak(pids.api);
+  const peakReset = resetPeak([pids.worker]);
+  const apiReset = resetPeak([pids.api]);
   const workerSampler = buildSampler(pids.worker, exportsDir);
   const apiSampler = rssSampler(pids.api);
   const stopCpu = cpuProbe(pids);
@@ -918,7 +892,7 @@ async function download(
   apiPid: number | undefined,
 ): Promise<Download> {
   const apiBeforeKb = statusKb(apiPid, 'VmRSS');
-  const reset = resetPeak(apiPid);
+  const reset = resetPeak([apiPid]);
   const sampler = rssSampler(apiPid);
   const began = performance.now();
   try {
@@ -986,64 +960,34 @@ async function checkContents(
   packageId: string,
   files: ReadonlyMap<string, SeededFile>,
 ): Promise<Contents> {
-  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.open(path, { lazyEntries: true, autoClose: false }, (error, opened) =>
-      error ? reject(error) : resolve(opened),
-    ),
-  );
   const problems: string[] = [];
   const seen = new Set<string>();
   const sizes = new Map<string, number>();
   let entries = 0;
-  try {
-    await new Promise<void>((resolve, reject) => {
-      zip.on('error', reject);
-      zip.on('end', resolve);
-      zip.on('entry', (entry: yauzl.Entry) => {
-        entries += 1;
-        const prefix = `${packageId}/`;
-        const name = entry.fileName.startsWith(prefix) ? entry.fileName.slice(prefix.length) : null;
-        if (name === null) {
-          problems.push(`${entry.fileName} is outside the package's root folder`);
-          zip.readEntry();
-          return;
-        }
-        if (seen.has(name)) problems.push(`${name} is in the package twice`);
-        seen.add(name);
-        sizes.set(name, entry.uncompressedSize);
-        const want = files.get(name);
-        if (!want) {
-          if (![METS_PATH, README_PATH, ERMS_PATH].includes(name)) {
-            problems.push(`${name} is no seeded document`);
-          }
-          zip.readEntry();
-          return;
-        }
-        zip.openReadStream(entry, (error, stream) => {
-          if (error) return reject(error);
-          const hash = createHash('sha256');
-          let size = 0;
-          stream.on('data', (chunk: Buffer) => {
-            hash.update(chunk);
-            size += chunk.length;
-          });
-          stream.on('error', reject);
-          stream.on('end', () => {
-            const found = hash.digest('hex');
-            if (found !== want.sha256 || size !== want.size) {
-              problems.push(
-                `document ${want.documentNumber}: ${size} bytes, SHA-256 ${found} (seeded ${want.size} bytes, ${want.sha256})`,
-              );
-            }
-            zip.readEntry();
-          });
-        });
-      });
-      zip.readEntry();
-    });
-  } finally {
-    zip.close();
-  }
+  await digestZipEntries(path, (entry, found) => {
+    entries += 1;
+    const prefix = `${packageId}/`;
+    const name = entry.fileName.startsWith(prefix) ? entry.fileName.slice(prefix.length) : null;
+    if (name === null) {
+      problems.push(`${entry.fileName} is outside the package's root folder`);
+      return;
+    }
+    if (seen.has(name)) problems.push(`${name} is in the package twice`);
+    seen.add(name);
+    sizes.set(name, entry.uncompressedSize);
+    const want = files.get(name);
+    if (!want) {
+      if (![METS_PATH, README_PATH, ERMS_PATH].includes(name)) {
+        problems.push(`${name} is no seeded document`);
+      }
+      return;
+    }
+    if (found.sha256 !== want.sha256 || found.size !== want.size) {
+      problems.push(
+        `document ${want.documentNumber}: ${found.size} bytes, SHA-256 ${found.sha256} (seeded ${want.size} bytes, ${want.sha256})`,
+      );
+    }
+  });
   for (const name of [METS_PATH, README_PATH, ERMS_PATH]) {
     if (!seen.has(name)) problems.push(`${name} is missing`);
   }

@@ -10,7 +10,7 @@
 // a temporary directory) is removed at the end; BENCH_KEEP=1 keeps the database.
 
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { simpleParser, type AddressObject } from 'mailparser';
@@ -36,6 +36,7 @@ import {
   readCpuCount,
   redisPid,
   reportServiceOutput,
+  resetPeak,
   runBenchmark,
   serverConnection,
   settle,
@@ -806,16 +807,6 @@ function httpPids(service: Service): number[] {
 function largestKb(pids: readonly number[], field: 'VmRSS' | 'VmHWM'): number | null {
   const values = pids.flatMap((pid) => statusKb(pid, field) ?? []);
   return values.length === 0 ? null : Math.max(...values);
-}
-
-/** Resets VmHWM to the current RSS (Linux ≥ 4.0, same user): the peak then counts from now. */
-function resetPeak(pids: readonly number[]): boolean {
-  try {
-    for (const pid of pids) writeFileSync(`/proc/${pid}/clear_refs`, '5');
-    return pids.length > 0;
-  } catch {
-    return false;
-  }
 }
 
 async function fetchCompilation(baseUrl: string, token: string, roundId: number) {

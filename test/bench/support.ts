@@ -6,7 +6,15 @@
 // 6379 and the service processes a benchmark starts.
 
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -613,6 +621,40 @@ export function statusKb(pid: number | undefined, field: 'VmRSS' | 'VmHWM'): num
   } catch {
     return null;
   }
+}
+
+/**
+ * Resets VmHWM of the processes to their current RSS (Linux ≥ 4.0, same user), so their peak counts
+ * from now; false when none could be reset.
+ */
+export function resetPeak(pids: readonly (number | undefined)[]): boolean {
+  const known = pids.filter((pid): pid is number => pid !== undefined);
+  try {
+    for (const pid of known) writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return known.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Calls `sample` now, every `ms` and once more on the first `stop`, which returns `result()`
+ * (later calls only return it).
+ */
+export function sampleEvery<T>(ms: number, sample: () => void, result: () => T): { stop: () => T } {
+  sample();
+  const timer = setInterval(sample, ms);
+  let stopped = false;
+  return {
+    stop: () => {
+      if (!stopped) {
+        clearInterval(timer);
+        sample();
+        stopped = true;
+      }
+      return result();
+    },
+  };
 }
 
 function pidByName(names: string[]): number | undefined {
