@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import {
   describeInBrowser,
@@ -36,8 +35,7 @@ describeInBrowser('the response page in a browser', () => {
   beforeAll(async () => {
     sink = await SmtpSink.start();
     t = await startTestApp({ SMTP_URL: sink.url, PUBLIC_URL: 'http://127.0.0.1' });
-    await t.app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    base = await t.listen();
     fixture = await caseWithDraft(t, 2);
     ({ id: roundId } = await sendRound(t, fixture, {
       title: 'Strategi för inkludering',

@@ -549,9 +549,7 @@ describe('staff pages: Ärenden (/cases)', () => {
 
     beforeAll(async () => {
       browser = await launchBrowser();
-      await t.app.listen(0, '127.0.0.1');
-      const address = t.app.getHttpServer().address() as { port: number };
-      base = `http://127.0.0.1:${address.port}`;
+      base = await t.listen();
     });
 
     afterAll(async () => {

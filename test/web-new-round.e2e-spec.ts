@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import {
   browserMissing,
   elementsPastRightEdge,
@@ -304,8 +303,7 @@ describe('staff pages: opening a round on a case (/cases/:id/rounds/new)', () =>
   (browserMissing ? it.skip : it)(
     'in Chromium: the form, a refused post and the confirmation pass axe and fit 320 px',
     async () => {
-      await t.app.listen(0, '127.0.0.1');
-      const base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+      const base = await t.listen();
       const browser = await launchBrowser();
       try {
         const page = await newPage(browser);

@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import type { Browser } from 'playwright-core';
 import {
@@ -133,8 +132,7 @@ describe('staff pages: referral rounds', () => {
       LOGIN_ADDRESS_RATE_LIMIT: '1000',
       LOGIN_ACCOUNT_RATE_LIMIT: '1000',
     });
-    await t.app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    base = await t.listen();
     secret = await buildSecretCase(t, sink);
     fixture = await caseWithDraftIn(t, secret);
     reader = await createUser(t, fixture.admin, ['reader']);

@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import {
   browserMissing,
   elementsPastRightEdge,
@@ -160,8 +159,7 @@ describe('staff pages: the start page ("what needs doing")', () => {
   (browserMissing ? it.skip : it)(
     'in Chromium: the start page passes axe and fits 320 px',
     async () => {
-      await t.app.listen(0, '127.0.0.1');
-      const base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+      const base = await t.listen();
       const browser = await launchBrowser();
       try {
         const page = await newPage(browser);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Redis } from 'ioredis';
@@ -24,6 +25,8 @@ export interface TestApp {
   app: NestExpressApplication;
   config: AppConfig;
   http: () => ReturnType<typeof request>;
+  /** Starts listening on a free port of 127.0.0.1 and returns the app's base URL. */
+  listen: () => Promise<string>;
   sql: <T = Record<string, unknown>>(query: string, params?: unknown[]) => Promise<T[]>;
   /** Stops the app; unless `keepData`, drops its database and Redis keys as well. */
   close: (options?: { keepData?: boolean }) => Promise<void>;
@@ -102,6 +105,10 @@ export async function startTestApp(
     app,
     config,
     http: () => request(app.getHttpServer()),
+    listen: async () => {
+      await app.listen(0, '127.0.0.1');
+      return `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    },
     sql: async <T>(query: string, params: unknown[] = []) => {
       const [rows] = await connection.query(query, params);
       return rows as T[];
